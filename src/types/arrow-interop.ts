@@ -244,6 +244,7 @@ export function concatColumns(rt: KernelRuntime, type: DataType, parts: readonly
   const mem = rt.memory;
   const n = parts.reduce((s, p) => s + p.length, 0);
   const nullCount = parts.reduce((s, p) => s + p.nullCount, 0);
+  if (type.kind === 'null') return new Column(type, n, null, null, null, n);
   let validity: WasmBuffer | null = null;
   if (nullCount > 0) {
     validity = WasmBuffer.allocate(mem, Math.max(1, n));
@@ -256,7 +257,6 @@ export function concatColumns(rt: KernelRuntime, type: DataType, parts: readonly
       at += p.length;
     }
   }
-  if (type.kind === 'null') return new Column(type, n, null, null, null, n);
   if (type.kind === 'utf8') {
     const total = parts.reduce((s, p) => s + mem.i32(p.offsetsPtr, p.length + 1)[p.length]!, 0);
     const values = WasmBuffer.allocate(mem, Math.max(1, total));

@@ -10,6 +10,9 @@ import { type DataType, byteWidth } from './data-type.js';
  * `release()`.
  */
 export class Column {
+  /** Tag that tells a Column from a scalar where expressions evaluate to either. */
+  readonly kind = 'column' as const;
+
   constructor(
     readonly type: DataType,
     readonly length: number,

@@ -32,7 +32,7 @@ export class WasmMemory {
   private readonly limitBytes: number;
 
   constructor(options: { initialBytes?: number; limitBytes?: number } = {}) {
-    const initialPages = Math.max(32, Math.ceil((options.initialBytes ?? 64 << 20) / PAGE_SIZE));
+    const initialPages = Math.max(64, Math.ceil((options.initialBytes ?? 64 << 20) / PAGE_SIZE));
     this.limitBytes = Math.min(options.limitBytes ?? MAX_PAGES * PAGE_SIZE, MAX_PAGES * PAGE_SIZE);
     this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
     this.top = HEAP_BASE;

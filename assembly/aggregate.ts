@@ -1,0 +1,520 @@
+// Hash aggregation kernels: the group-id hash table (lib/hashtable.ts, lib/keys.ts) maps each row to
+// a dense group id; the accumulators below then fold one input column into per-group state arrays
+// indexed by that id (one pass per aggregate per batch), and the finishers turn state into result
+// columns. States are mergeable (sum + seen flag, count, min/max + seen, sum + count for avg) so a
+// partial aggregation can be added in front of a shuffle later.
+//
+// Seen flags (one byte per group): 0 no value yet, 1 has a value, 2 (decimal sums) overflowed past
+// the result precision, which Spark (non-ANSI) reports as null.
+export {
+  ht_insert_i8, ht_insert_i16, ht_insert_i32, ht_insert_i64, ht_insert_f32, ht_insert_f64,
+  ht_lookup_i8, ht_lookup_i16, ht_lookup_i32, ht_lookup_i64, ht_lookup_f32, ht_lookup_f64,
+  ht_clear, ht_rehash_fixed, ht_rehash_enc, ht_insert_enc, ht_lookup_enc,
+} from './lib/hashtable';
+export { encode_keys, decode_key_strlen, decode_key_column } from './lib/keys';
+
+// ---------------------------------------------------------------------------------------------
+// sum
+// ---------------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function sum_grouped<T, S>(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  if (validity == 0) {
+    for (let i = 0; i < n; i++) {
+      const g = <usize>load<i32>(gids + (<usize>i << 2));
+      const a = sums + (g << alignof<S>());
+      store<S>(a, load<S>(a) + <S>load<T>(vals + (<usize>i << alignof<T>())));
+      store<u8>(seen + g, 1);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const g = <usize>load<i32>(gids + (<usize>i << 2));
+      const ok = load<u8>(validity + <usize>i);
+      if (ok == 0) continue;
+      const a = sums + (g << alignof<S>());
+      store<S>(a, load<S>(a) + <S>load<T>(vals + (<usize>i << alignof<T>())));
+      store<u8>(seen + g, 1);
+    }
+  }
+}
+
+/** sums[g] += vals[i] (int64, wrapping) and seen[g] = 1 for every non-null row i of group g = gids[i]. */
+export function agg_sum_i8(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  sum_grouped<i8, i64>(gids, vals, validity, n, sums, seen);
+}
+export function agg_sum_i16(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  sum_grouped<i16, i64>(gids, vals, validity, n, sums, seen);
+}
+export function agg_sum_i32(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  sum_grouped<i32, i64>(gids, vals, validity, n, sums, seen);
+}
+export function agg_sum_i64(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  sum_grouped<i64, i64>(gids, vals, validity, n, sums, seen);
+}
+/** sums[g] += vals[i] as double. */
+export function agg_sum_f32(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  sum_grouped<f32, f64>(gids, vals, validity, n, sums, seen);
+}
+export function agg_sum_f64(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  sum_grouped<f64, f64>(gids, vals, validity, n, sums, seen);
+}
+
+// @ts-ignore: decorator
+@inline function pow10(p: i32): i64 {
+  let r: i64 = 1;
+  for (let i = 0; i < p; i++) r *= 10;
+  return r;
+}
+
+/**
+ * Decimal sum into int64 unscaled sums: a group whose running sum leaves `precision` digits (or
+ * int64) gets seen = 2 for good (the result is null, Spark's non-ANSI overflow behaviour).
+ */
+export function agg_sum_dec(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize, precision: i32): void {
+  const lim = pow10(precision) - 1;
+  for (let i = 0; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const g = <usize>load<i32>(gids + (<usize>i << 2));
+    const st = load<u8>(seen + g);
+    if (st == 2) continue;
+    const s = load<i64>(sums + (g << 3));
+    const x = load<i64>(vals + (<usize>i << 3));
+    const r = s + x;
+    if (((s ^ r) & (x ^ r)) < 0 || r > lim || r < -lim) {
+      store<u8>(seen + g, 2);
+    } else {
+      store<i64>(sums + (g << 3), r);
+      store<u8>(seen + g, 1);
+    }
+  }
+}
+
+/** Ungrouped int32 sum (SIMD): sums[0] += the non-null values, seen[0] = 1 if there was one. */
+export function agg_sum_all_i32(vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  let acc0 = i64x2.splat(0);
+  let acc1 = i64x2.splat(0);
+  let any = 0;
+  let tail: i64 = 0;
+  let i = 0;
+  if (validity == 0) {
+    for (; i + 4 <= n; i += 4) {
+      const v = v128.load(vals + (<usize>i << 2));
+      acc0 = i64x2.add(acc0, i64x2.extend_low_i32x4_s(v));
+      acc1 = i64x2.add(acc1, i64x2.extend_high_i32x4_s(v));
+    }
+    for (; i < n; i++) tail += <i64>load<i32>(vals + (<usize>i << 2));
+    any = n > 0 ? 1 : 0;
+  } else {
+    const zero = i32x4.splat(0);
+    let anyv = i32x4.splat(0);
+    for (; i + 4 <= n; i += 4) {
+      const m = i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load32_zero(validity + <usize>i)));
+      const mask = i32x4.ne(m, zero);
+      anyv = v128.or(anyv, mask);
+      const v = v128.and(v128.load(vals + (<usize>i << 2)), mask);
+      acc0 = i64x2.add(acc0, i64x2.extend_low_i32x4_s(v));
+      acc1 = i64x2.add(acc1, i64x2.extend_high_i32x4_s(v));
+    }
+    if (v128.any_true(anyv)) any = 1;
+    for (; i < n; i++) {
+      if (load<u8>(validity + <usize>i) == 0) continue;
+      tail += <i64>load<i32>(vals + (<usize>i << 2));
+      any = 1;
+    }
+  }
+  const acc = i64x2.add(acc0, acc1);
+  store<i64>(sums, load<i64>(sums) + i64x2.extract_lane(acc, 0) + i64x2.extract_lane(acc, 1) + tail);
+  if (any) store<u8>(seen, 1);
+}
+
+// @ts-ignore: decorator
+@inline function mask64(validity: usize, i: i32): v128 {
+  // Two validity bytes -> an i64x2 lane mask (all ones where valid).
+  const m = i64x2.extend_low_i32x4_u(i32x4.extend_low_i16x8_u(i16x8.extend_low_i8x16_u(v128.load16_splat(validity + <usize>i))));
+  return i64x2.ne(m, i64x2.splat(0));
+}
+
+/** Ungrouped int64 sum (SIMD, wrapping). */
+export function agg_sum_all_i64(vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  let acc = i64x2.splat(0);
+  let anyv = i64x2.splat(0);
+  let tail: i64 = 0;
+  let any = 0;
+  let i = 0;
+  if (validity == 0) {
+    for (; i + 2 <= n; i += 2) acc = i64x2.add(acc, v128.load(vals + (<usize>i << 3)));
+    any = n > 0 ? 1 : 0;
+  } else {
+    for (; i + 2 <= n; i += 2) {
+      const mask = mask64(validity, i);
+      anyv = v128.or(anyv, mask);
+      acc = i64x2.add(acc, v128.and(v128.load(vals + (<usize>i << 3)), mask));
+    }
+    if (v128.any_true(anyv)) any = 1;
+  }
+  for (; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    tail += load<i64>(vals + (<usize>i << 3));
+    any = 1;
+  }
+  store<i64>(sums, load<i64>(sums) + i64x2.extract_lane(acc, 0) + i64x2.extract_lane(acc, 1) + tail);
+  if (any) store<u8>(seen, 1);
+}
+
+/** Ungrouped double sum (SIMD, two interleaved partial sums). */
+export function agg_sum_all_f64(vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
+  let acc = f64x2.splat(0);
+  let anyv = i64x2.splat(0);
+  let tail: f64 = 0;
+  let any = 0;
+  let i = 0;
+  if (validity == 0) {
+    for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, v128.load(vals + (<usize>i << 3)));
+    any = n > 0 ? 1 : 0;
+  } else {
+    for (; i + 2 <= n; i += 2) {
+      const mask = mask64(validity, i);
+      anyv = v128.or(anyv, mask);
+      acc = f64x2.add(acc, v128.and(v128.load(vals + (<usize>i << 3)), mask));
+    }
+    if (v128.any_true(anyv)) any = 1;
+  }
+  for (; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    tail += load<f64>(vals + (<usize>i << 3));
+    any = 1;
+  }
+  store<f64>(sums, load<f64>(sums) + (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail));
+  if (any) store<u8>(seen, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// count
+// ---------------------------------------------------------------------------------------------
+
+/** counts[g] += 1 for every row (validity 0: count(*)) or every non-null row. */
+export function agg_count(gids: usize, validity: usize, n: i32, counts: usize): void {
+  if (validity == 0) {
+    for (let i = 0; i < n; i++) {
+      const a = counts + (<usize>load<i32>(gids + (<usize>i << 2)) << 3);
+      store<i64>(a, load<i64>(a) + 1);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const a = counts + (<usize>load<i32>(gids + (<usize>i << 2)) << 3);
+      store<i64>(a, load<i64>(a) + <i64>load<u8>(validity + <usize>i));
+    }
+  }
+}
+
+/** Ungrouped count: counts[0] += number of non-null rows (SIMD over the validity bytes). */
+export function agg_count_all(validity: usize, n: i32, counts: usize): void {
+  let valid = n;
+  if (validity != 0) {
+    let zeros = 0;
+    let i = 0;
+    const zero = i8x16.splat(0);
+    for (; i + 16 <= n; i += 16) zeros += <i32>popcnt<i32>(i8x16.bitmask(i8x16.eq(v128.load(validity + <usize>i), zero)));
+    for (; i < n; i++) if (load<u8>(validity + <usize>i) == 0) zeros++;
+    valid = n - zeros;
+  }
+  store<i64>(counts, load<i64>(counts) + <i64>valid);
+}
+
+// ---------------------------------------------------------------------------------------------
+// min / max (Spark's ordering: NaN is the largest double and equals itself; ties keep the first)
+// ---------------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function better<T>(x: T, cur: T, isMax: bool): bool {
+  if (isFloat<T>()) {
+    if (isMax) return cur != cur ? false : x != x ? true : x > cur;
+    return x != x ? false : cur != cur ? true : x < cur;
+  }
+  return isMax ? x > cur : x < cur;
+}
+
+// @ts-ignore: decorator
+@inline function minmax<T>(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize, isMax: bool): void {
+  for (let i = 0; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const g = <usize>load<i32>(gids + (<usize>i << 2));
+    const x = load<T>(vals + (<usize>i << alignof<T>()));
+    const a = state + (g << alignof<T>());
+    if (load<u8>(seen + g) == 0 || better<T>(x, load<T>(a), isMax)) {
+      store<T>(a, x);
+      store<u8>(seen + g, 1);
+    }
+  }
+}
+
+/** state[g] = min/max(state[g], vals[i]) over non-null rows; seen[g] = 1. Booleans use the u8 variant. */
+export function agg_min_u8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<u8>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_u8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<u8>(gids, vals, validity, n, state, seen, true); }
+export function agg_min_i8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i8>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_i8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i8>(gids, vals, validity, n, state, seen, true); }
+export function agg_min_i16(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i16>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_i16(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i16>(gids, vals, validity, n, state, seen, true); }
+export function agg_min_i32(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i32>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_i32(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i32>(gids, vals, validity, n, state, seen, true); }
+export function agg_min_i64(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i64>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_i64(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<i64>(gids, vals, validity, n, state, seen, true); }
+export function agg_min_f32(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<f32>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_f32(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<f32>(gids, vals, validity, n, state, seen, true); }
+export function agg_min_f64(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<f64>(gids, vals, validity, n, state, seen, false); }
+export function agg_max_f64(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<f64>(gids, vals, validity, n, state, seen, true); }
+
+// ---------------------------------------------------------------------------------------------
+// first (Spark's first(col, ignoreNulls)); set flags: 0 unset, 1 a value, 2 a null
+// ---------------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function first<T>(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void {
+  for (let i = 0; i < n; i++) {
+    const g = <usize>load<i32>(gids + (<usize>i << 2));
+    if (load<u8>(set + g) != 0) continue;
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) {
+      if (ignoreNulls == 0) store<u8>(set + g, 2);
+      continue;
+    }
+    store<T>(state + (g << alignof<T>()), load<T>(vals + (<usize>i << alignof<T>())));
+    store<u8>(set + g, 1);
+  }
+}
+
+/** The first row's value per group (any type of that width); with ignoreNulls the first non-null. */
+export function agg_first_w1(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u8>(gids, vals, validity, n, state, set, ignoreNulls); }
+export function agg_first_w2(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u16>(gids, vals, validity, n, state, set, ignoreNulls); }
+export function agg_first_w4(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u32>(gids, vals, validity, n, state, set, ignoreNulls); }
+export function agg_first_w8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u64>(gids, vals, validity, n, state, set, ignoreNulls); }
+
+// ---------------------------------------------------------------------------------------------
+// avg of non-decimal numbers: double sum + count (Spark casts the input to double)
+// ---------------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function avg<T>(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void {
+  for (let i = 0; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const g = <usize>load<i32>(gids + (<usize>i << 2));
+    store<f64>(sums + (g << 3), load<f64>(sums + (g << 3)) + <f64>load<T>(vals + (<usize>i << alignof<T>())));
+    store<i64>(counts + (g << 3), load<i64>(counts + (g << 3)) + 1);
+  }
+}
+
+/** sums[g] += double(vals[i]), counts[g] += 1 over non-null rows. */
+export function agg_avg_i8(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void { avg<i8>(gids, vals, validity, n, sums, counts); }
+export function agg_avg_i16(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void { avg<i16>(gids, vals, validity, n, sums, counts); }
+export function agg_avg_i32(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void { avg<i32>(gids, vals, validity, n, sums, counts); }
+export function agg_avg_i64(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void { avg<i64>(gids, vals, validity, n, sums, counts); }
+export function agg_avg_f32(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void { avg<f32>(gids, vals, validity, n, sums, counts); }
+export function agg_avg_f64(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, counts: usize): void { avg<f64>(gids, vals, validity, n, sums, counts); }
+
+// ---------------------------------------------------------------------------------------------
+// count(distinct): a second table on (group id, value) assigns pair ids in order of first sight
+// ---------------------------------------------------------------------------------------------
+
+/** counts[gids[i]] += 1 for every row whose pair id is new (ids >= `before` appear in order); -1 rows are skipped. */
+export function agg_count_distinct(gids: usize, pairIds: usize, n: i32, before: i32, counts: usize): void {
+  let next = before;
+  for (let i = 0; i < n; i++) {
+    const p = load<i32>(pairIds + (<usize>i << 2));
+    if (p != next) continue;
+    next++;
+    const a = counts + (<usize>load<i32>(gids + (<usize>i << 2)) << 3);
+    store<i64>(a, load<i64>(a) + 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// strings: min / max / first keep each group's current bytes in an arena, refs[g] = {off, len, cap}
+// ---------------------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function str_compare(a: usize, alen: i32, b: usize, blen: i32): i32 {
+  const n = alen < blen ? alen : blen;
+  for (let i = 0; i < n; i++) {
+    const x = <i32>load<u8>(a + <usize>i);
+    const y = <i32>load<u8>(b + <usize>i);
+    if (x != y) return x - y;
+  }
+  return alen - blen;
+}
+
+// @ts-ignore: decorator
+@inline function str_put(ref: usize, arena: usize, arenaCap: i32, usedPtr: usize, p: usize, len: i32): bool {
+  // Stores the string into the group's slot (in place when it fits); false when the arena is full.
+  if (len <= load<i32>(ref, 8)) {
+    memory.copy(arena + <usize>load<i32>(ref), p, <usize>len);
+    store<i32>(ref, len, 4);
+    return true;
+  }
+  const used = load<i32>(usedPtr);
+  if (used + len > arenaCap) return false;
+  memory.copy(arena + <usize>used, p, <usize>len);
+  store<i32>(ref, used);
+  store<i32>(ref, len, 4);
+  store<i32>(ref, len, 8);
+  store<i32>(usedPtr, used + len);
+  return true;
+}
+
+/**
+ * String min (mode 0), max (mode 1) or first (mode 2, 3 = first ignoring nulls) from row `start`.
+ * `flags` are the seen / set flags, `usedPtr` an i32 holding the arena bytes in use. Returns n, or
+ * the first row not processed because the arena is full.
+ */
+export function agg_str(
+  gids: usize, offs: usize, bytes: usize, validity: usize, n: i32, start: i32,
+  refs: usize, flags: usize, arena: usize, arenaCap: i32, usedPtr: usize, mode: i32,
+): i32 {
+  for (let i = start; i < n; i++) {
+    const g = <usize>load<i32>(gids + (<usize>i << 2));
+    const flag = load<u8>(flags + g);
+    if (mode >= 2 && flag != 0) continue;
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) {
+      if (mode == 2) store<u8>(flags + g, 2);
+      continue;
+    }
+    const s = load<i32>(offs + (<usize>i << 2));
+    const len = load<i32>(offs + (<usize>i << 2), 4) - s;
+    const p = bytes + <usize>s;
+    const ref = refs + g * 12;
+    if (flag != 0 && mode < 2) {
+      const c = str_compare(p, len, arena + <usize>load<i32>(ref), load<i32>(ref, 4));
+      if (mode == 0 ? c >= 0 : c <= 0) continue;
+    }
+    if (!str_put(ref, arena, arenaCap, usedPtr, p, len)) return i;
+    store<u8>(flags + g, 1);
+  }
+  return n;
+}
+
+/** Copies the live bytes of `groups` string states into a new arena (cap = len); returns the bytes used. */
+export function agg_str_compact(refs: usize, groups: i32, oldArena: usize, newArena: usize): i32 {
+  let used = 0;
+  for (let g = 0; g < groups; g++) {
+    const ref = refs + <usize>g * 12;
+    const len = load<i32>(ref, 4);
+    memory.copy(newArena + <usize>used, oldArena + <usize>load<i32>(ref), <usize>len);
+    store<i32>(ref, used);
+    store<i32>(ref, len, 8);
+    used += len;
+  }
+  return used;
+}
+
+// ---------------------------------------------------------------------------------------------
+// finishing: state -> result columns for groups [start, start + count)
+// ---------------------------------------------------------------------------------------------
+
+/** dst[j] = flags[start+j] == 1 (SIMD); returns the number of zeros written (the null count). */
+export function fin_validity(flags: usize, start: i32, count: i32, dst: usize): i32 {
+  const src = flags + <usize>start;
+  const one = i8x16.splat(1);
+  let nulls = 0;
+  let j = 0;
+  for (; j + 16 <= count; j += 16) {
+    const eq = i8x16.eq(v128.load(src + <usize>j), one);
+    v128.store(dst + <usize>j, v128.and(eq, one));
+    nulls += 16 - <i32>popcnt<i32>(i8x16.bitmask(eq));
+  }
+  for (; j < count; j++) {
+    const v: u8 = load<u8>(src + <usize>j) == 1 ? 1 : 0;
+    store<u8>(dst + <usize>j, v);
+    nulls += 1 - <i32>v;
+  }
+  return nulls;
+}
+
+/** Group keys of the fixed layout (normalised u64 per group) narrowed to `width` bytes; float32 is demoted from double. */
+export function fin_keys(keys: usize, start: i32, count: i32, width: i32, isFloat32: i32, dst: usize): void {
+  const src = keys + (<usize>start << 3);
+  for (let j = 0; j < count; j++) {
+    const k = load<u64>(src + (<usize>j << 3));
+    if (width == 8) store<u64>(dst + (<usize>j << 3), k);
+    else if (isFloat32 != 0) store<f32>(dst + (<usize>j << 2), <f32>reinterpret<f64>(k));
+    else if (width == 4) store<u32>(dst + (<usize>j << 2), <u32>k);
+    else if (width == 2) store<u16>(dst + (<usize>j << 1), <u16>k);
+    else store<u8>(dst + <usize>j, <u8>k);
+  }
+}
+
+/** avg = sums / counts as double; count 0 -> null. Returns the null count. */
+export function fin_avg_f64(sums: usize, counts: usize, start: i32, count: i32, dst: usize, dstValid: usize): i32 {
+  let nulls = 0;
+  for (let j = 0; j < count; j++) {
+    const g = <usize>(start + j);
+    const c = load<i64>(counts + (g << 3));
+    const ok: u8 = c != 0 ? 1 : 0;
+    store<f64>(dst + (<usize>j << 3), ok ? load<f64>(sums + (g << 3)) / <f64>c : 0);
+    store<u8>(dstValid + <usize>j, ok);
+    nulls += 1 - <i32>ok;
+  }
+  return nulls;
+}
+
+/**
+ * Decimal avg: sums (unscaled at the input scale) / counts, rescaled up by 10^`up` digits with
+ * HALF_UP rounding; null for empty or overflowed groups or when the result leaves `precision` digits.
+ */
+export function fin_avg_dec(sums: usize, seen: usize, counts: usize, start: i32, count: i32, up: i32, precision: i32, dst: usize, dstValid: usize): i32 {
+  const f = pow10(up);
+  const lim = pow10(precision) - 1;
+  let nulls = 0;
+  for (let j = 0; j < count; j++) {
+    const g = <usize>(start + j);
+    let ok: u8 = load<u8>(seen + g) == 1 ? 1 : 0;
+    let r: i64 = 0;
+    if (ok) {
+      const s = load<i64>(sums + (g << 3));
+      const c = load<i64>(counts + (g << 3));
+      const q1 = s / c;
+      const r1 = s % c; // same sign as s
+      const t = r1 * f; // |r1| < c, and c * 10^up stays far inside int64 for any realistic row count
+      let q2 = t / c;
+      const r2 = t % c;
+      const ar2 = r2 < 0 ? -r2 : r2;
+      if (ar2 * 2 >= c) q2 += s < 0 ? -1 : 1;
+      const hi = q1 * f;
+      if (q1 != 0 && (hi / f != q1)) ok = 0;
+      r = hi + q2;
+      if (r > lim || r < -lim) ok = 0;
+    }
+    store<i64>(dst + (<usize>j << 3), ok ? r : 0);
+    store<u8>(dstValid + <usize>j, ok);
+    nulls += 1 - <i32>ok;
+  }
+  return nulls;
+}
+
+/** Total bytes of the string states of groups [start, start+count) whose flag is 1. */
+export function fin_str_len(refs: usize, flags: usize, start: i32, count: i32): i32 {
+  let total = 0;
+  for (let j = 0; j < count; j++) {
+    const g = <usize>(start + j);
+    if (load<u8>(flags + g) == 1) total += load<i32>(refs + g * 12, 4);
+  }
+  return total;
+}
+
+/** Writes the string states of groups [start, start+count) as a utf8 column; returns the null count. */
+export function fin_str(refs: usize, arena: usize, flags: usize, start: i32, count: i32, dstOffs: usize, dstBytes: usize, dstValid: usize): i32 {
+  let pos = 0;
+  let nulls = 0;
+  for (let j = 0; j < count; j++) {
+    const g = <usize>(start + j);
+    store<i32>(dstOffs + (<usize>j << 2), pos);
+    const ok: u8 = load<u8>(flags + g) == 1 ? 1 : 0;
+    store<u8>(dstValid + <usize>j, ok);
+    nulls += 1 - <i32>ok;
+    if (ok) {
+      const ref = refs + g * 12;
+      const len = load<i32>(ref, 4);
+      memory.copy(dstBytes + <usize>pos, arena + <usize>load<i32>(ref), <usize>len);
+      pos += len;
+    }
+  }
+  store<i32>(dstOffs + (<usize>count << 2), pos);
+  return nulls;
+}

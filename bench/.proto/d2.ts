@@ -1,0 +1,10 @@
+import { DuckDbPeer } from '../peers/duckdb-wasm.ts';
+const d = await DuckDbPeer.open();
+console.log(d.version);
+const n = 1000;
+const x = new BigInt64Array(n); for (let i=0;i<n;i++) x[i]=BigInt(n-i);
+d.load('s', { x });
+const r = d.query('SELECT (rowid)::INTEGER AS i FROM s ORDER BY x');
+console.log(r.i!.constructor.name, r.i![0], r.i![n-1]);
+console.log(d.scalar('select count(*) from s'));
+d.close();

@@ -1,0 +1,238 @@
+import { InvalidArgumentError } from '../errors.js';
+import { type DataType, parseTypeName } from '../types/data-type.js';
+import { type BinaryOp, type Expr, type SortOrder, newExprId, literal } from '../plan/expression.js';
+import { literalExpr } from './literals.js';
+
+/** A value a Column method accepts: another Column or a plain JavaScript literal. */
+export type ColumnOrLiteral = Column | string | number | bigint | boolean | Date | null;
+
+/**
+ * A column expression of the DataFrame API (PySpark's `Column`). Building a Column does no work;
+ * it describes a computation that a DataFrame resolves against its schema.
+ */
+export class Column {
+  /** @internal */
+  constructor(
+    readonly expr: Expr,
+    /** Sort direction when used in orderBy (set by asc()/desc()). */
+    readonly sortOrder?: Omit<SortOrder, 'expr'>,
+  ) {}
+
+  /** Names the column: `col('a').plus(1).alias('b')`. */
+  alias(name: string): Column {
+    return new Column({ kind: 'alias', child: this.expr, name, id: newExprId() });
+  }
+
+  /** Alias of `alias` (PySpark's `name`). */
+  name(name: string): Column {
+    return this.alias(name);
+  }
+
+  /** Converts to another type: a DataType or a Spark type name (`'int'`, `'decimal(10,2)'`, `'date'`). */
+  cast(to: DataType | string): Column {
+    return new Column({ kind: 'cast', child: this.expr, to: typeof to === 'string' ? parseTypeName(to) : to });
+  }
+
+  /** Alias of `cast`. */
+  astype(to: DataType | string): Column {
+    return this.cast(to);
+  }
+
+  /** `this > other`. */
+  gt(other: ColumnOrLiteral): Column {
+    return this.binary('>', other);
+  }
+
+  /** `this >= other`. */
+  geq(other: ColumnOrLiteral): Column {
+    return this.binary('>=', other);
+  }
+
+  /** `this < other`. */
+  lt(other: ColumnOrLiteral): Column {
+    return this.binary('<', other);
+  }
+
+  /** `this <= other`. */
+  leq(other: ColumnOrLiteral): Column {
+    return this.binary('<=', other);
+  }
+
+  /** `this = other` (null if either side is null). */
+  equalTo(other: ColumnOrLiteral): Column {
+    return this.binary('=', other);
+  }
+
+  /** Alias of `equalTo`. */
+  eq(other: ColumnOrLiteral): Column {
+    return this.binary('=', other);
+  }
+
+  /** `this != other`. */
+  notEqual(other: ColumnOrLiteral): Column {
+    return this.binary('!=', other);
+  }
+
+  /** Null-safe equality `this <=> other`: true when both are null. */
+  eqNullSafe(other: ColumnOrLiteral): Column {
+    return this.binary('<=>', other);
+  }
+
+  /** `this + other`. */
+  plus(other: ColumnOrLiteral): Column {
+    return this.binary('+', other);
+  }
+
+  /** `this - other`. */
+  minus(other: ColumnOrLiteral): Column {
+    return this.binary('-', other);
+  }
+
+  /** `this * other`. */
+  multiply(other: ColumnOrLiteral): Column {
+    return this.binary('*', other);
+  }
+
+  /** `this / other` (always fractional, like Spark; division by zero gives null). */
+  divide(other: ColumnOrLiteral): Column {
+    return this.binary('/', other);
+  }
+
+  /** `this % other` (sign of the dividend; by zero gives null). */
+  mod(other: ColumnOrLiteral): Column {
+    return this.binary('%', other);
+  }
+
+  /** Unary minus. */
+  negate(): Column {
+    return new Column({ kind: 'unary', op: 'negate', child: this.expr });
+  }
+
+  /** Logical AND with SQL three-valued logic. */
+  and(other: ColumnOrLiteral): Column {
+    return this.binary('and', other);
+  }
+
+  /** Logical OR with SQL three-valued logic. */
+  or(other: ColumnOrLiteral): Column {
+    return this.binary('or', other);
+  }
+
+  /** Logical NOT. */
+  not(): Column {
+    return new Column({ kind: 'unary', op: 'not', child: this.expr });
+  }
+
+  /** True where the value is null. */
+  isNull(): Column {
+    return new Column({ kind: 'unary', op: 'isNull', child: this.expr });
+  }
+
+  /** True where the value is not null. */
+  isNotNull(): Column {
+    return new Column({ kind: 'unary', op: 'isNotNull', child: this.expr });
+  }
+
+  /** `this IN (values...)`; accepts values or one array. */
+  isin(...values: (ColumnOrLiteral | readonly ColumnOrLiteral[])[]): Column {
+    const flat = values.flat() as ColumnOrLiteral[];
+    return new Column({ kind: 'in', child: this.expr, list: flat.map(toExpr) });
+  }
+
+  /** `lower <= this AND this <= upper`. */
+  between(lower: ColumnOrLiteral, upper: ColumnOrLiteral): Column {
+    return this.geq(lower).and(this.leq(upper));
+  }
+
+  /** SQL LIKE with `%` and `_` (escape character `\`). */
+  like(pattern: string): Column {
+    return new Column({ kind: 'like', child: this.expr, pattern, escape: '\\' });
+  }
+
+  /** True where the string starts with `prefix`. */
+  startsWith(prefix: string): Column {
+    return this.like(`${escapeLike(prefix)}%`);
+  }
+
+  /** True where the string ends with `suffix`. */
+  endsWith(suffix: string): Column {
+    return this.like(`%${escapeLike(suffix)}`);
+  }
+
+  /** True where the string contains `text`. */
+  contains(text: string): Column {
+    return this.like(`%${escapeLike(text)}%`);
+  }
+
+  /** Substring by 1-based position and length (characters). */
+  substr(pos: number, len: number): Column {
+    return new Column({ kind: 'call', name: 'substring', args: [this.expr, literal(pos, { kind: 'int32' }), literal(len, { kind: 'int32' })] });
+  }
+
+  /** Ascending order, nulls first (Spark's default). */
+  asc(): Column {
+    return new Column(this.expr, { ascending: true, nullsFirst: true });
+  }
+
+  /** Ascending order, nulls first. */
+  ascNullsFirst(): Column {
+    return new Column(this.expr, { ascending: true, nullsFirst: true });
+  }
+
+  /** Ascending order, nulls last. */
+  ascNullsLast(): Column {
+    return new Column(this.expr, { ascending: true, nullsFirst: false });
+  }
+
+  /** Descending order, nulls last (Spark's default). */
+  desc(): Column {
+    return new Column(this.expr, { ascending: false, nullsFirst: false });
+  }
+
+  /** Descending order, nulls first. */
+  descNullsFirst(): Column {
+    return new Column(this.expr, { ascending: false, nullsFirst: true });
+  }
+
+  /** Descending order, nulls last. */
+  descNullsLast(): Column {
+    return new Column(this.expr, { ascending: false, nullsFirst: false });
+  }
+
+  /** Continues a `when(...)` chain: another condition and value. */
+  when(condition: Column, value: ColumnOrLiteral): Column {
+    if (this.expr.kind !== 'case' || this.expr.otherwise) {
+      throw new InvalidArgumentError('when() can only follow functions.when(...) or another when(), before otherwise()');
+    }
+    return new Column({ ...this.expr, branches: [...this.expr.branches, [condition.expr, toExpr(value)]] });
+  }
+
+  /** Ends a `when(...)` chain with the value for rows no condition matched. */
+  otherwise(value: ColumnOrLiteral): Column {
+    if (this.expr.kind !== 'case' || this.expr.otherwise) {
+      throw new InvalidArgumentError('otherwise() can only follow functions.when(...) or when(), once');
+    }
+    return new Column({ ...this.expr, otherwise: toExpr(value) });
+  }
+
+  private binary(op: BinaryOp, other: ColumnOrLiteral): Column {
+    return new Column({ kind: 'binary', op, left: this.expr, right: toExpr(other) });
+  }
+}
+
+/** The expression of a Column or a literal value. */
+export function toExpr(v: ColumnOrLiteral): Expr {
+  return v instanceof Column ? v.expr : literalExpr(v);
+}
+
+/** A column by name, or an existing Column. */
+export function toColumn(c: Column | string): Column {
+  if (c instanceof Column) return c;
+  if (c === '*') return new Column({ kind: 'star' });
+  if (c.endsWith('.*')) return new Column({ kind: 'star', qualifier: c.slice(0, -2) });
+  return new Column({ kind: 'unresolved', name: c });
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (m) => `\\${m}`);
+}

@@ -1,0 +1,204 @@
+/**
+ * `functions`: PySpark's `pyspark.sql.functions` in camelCase. Each returns a Column describing a
+ * computation; names that Spark spells with underscores keep them (`to_date`, `date_add`) and also
+ * have a camelCase alias.
+ */
+import { type Expr, type AggregateFn, literal } from '../plan/expression.js';
+import { Column, type ColumnOrLiteral, toColumn, toExpr } from './column.js';
+import { literalExpr } from './literals.js';
+
+type ColumnLike = Column | string;
+
+const e = (c: ColumnLike): Expr => toColumn(c).expr;
+const call = (name: string, ...args: Expr[]): Column => new Column({ kind: 'call', name, args });
+const agg = (fn: AggregateFn, arg: Expr | null, ignoreNulls = false): Column => new Column({ kind: 'agg', fn, arg, ignoreNulls });
+const int = (n: number): Expr => literal(n, { kind: 'int32' });
+
+/** A column by name (`'a'`, `'t.a'`, `'*'`). */
+export function col(name: string): Column {
+  return toColumn(name);
+}
+
+/** Alias of `col`. */
+export const column = col;
+
+/** A literal value as a Column. */
+export function lit(value: ColumnOrLiteral): Column {
+  return value instanceof Column ? value : new Column(literalExpr(value));
+}
+
+/** `CASE WHEN condition THEN value`; continue with `.when(...)` and end with `.otherwise(...)`. */
+export function when(condition: Column, value: ColumnOrLiteral): Column {
+  return new Column({ kind: 'case', branches: [[condition.expr, toExpr(value)]] });
+}
+
+/** The first non-null argument. */
+export function coalesce(...cols: ColumnLike[]): Column {
+  return call('coalesce', ...cols.map(e));
+}
+
+/** Sum of a numeric column (integers sum to bigint, decimals widen by 10 digits, like Spark). */
+export function sum(c: ColumnLike): Column {
+  return agg('sum', e(c));
+}
+
+/** Number of non-null values; `count('*')` counts rows. */
+export function count(c: ColumnLike): Column {
+  if (c === '*' || (c instanceof Column && c.expr.kind === 'star')) return agg('count_star', null);
+  if (c instanceof Column && c.expr.kind === 'literal' && c.expr.value !== null) return agg('count_star', null);
+  return agg('count', e(c));
+}
+
+/** Number of distinct non-null values (of one column). */
+export function countDistinct(c: ColumnLike): Column {
+  return agg('count_distinct', e(c));
+}
+
+/** Mean of a numeric column (double, or a decimal with 4 more digits of scale for decimals). */
+export function avg(c: ColumnLike): Column {
+  return agg('avg', e(c));
+}
+
+/** Alias of `avg`. */
+export const mean = avg;
+
+/** Smallest value (any orderable type). */
+export function min(c: ColumnLike): Column {
+  return agg('min', e(c));
+}
+
+/** Largest value (any orderable type). */
+export function max(c: ColumnLike): Column {
+  return agg('max', e(c));
+}
+
+/** The value of the first row of each group (with `ignoreNulls`, the first non-null value). */
+export function first(c: ColumnLike, ignoreNulls = false): Column {
+  return agg('first', e(c), ignoreNulls);
+}
+
+/** Absolute value. */
+export function abs(c: ColumnLike): Column {
+  return call('abs', e(c));
+}
+
+/** Rounds half up to `scale` decimal places (Spark's ROUND). */
+export function round(c: ColumnLike, scale = 0): Column {
+  return call('round', e(c), int(scale));
+}
+
+/** Largest integer not above the value. */
+export function floor(c: ColumnLike): Column {
+  return call('floor', e(c));
+}
+
+/** Smallest integer not below the value. */
+export function ceil(c: ColumnLike): Column {
+  return call('ceil', e(c));
+}
+
+/** Square root. */
+export function sqrt(c: ColumnLike): Column {
+  return call('sqrt', e(c));
+}
+
+/** Upper case (full Unicode). */
+export function upper(c: ColumnLike): Column {
+  return call('upper', e(c));
+}
+
+/** Lower case (full Unicode). */
+export function lower(c: ColumnLike): Column {
+  return call('lower', e(c));
+}
+
+/** Number of characters of a string. */
+export function length(c: ColumnLike): Column {
+  return call('length', e(c));
+}
+
+/** Substring from 1-based `pos` of `len` characters (negative pos counts from the end). */
+export function substring(c: ColumnLike, pos: number, len: number): Column {
+  return call('substring', e(c), int(pos), int(len));
+}
+
+/** Concatenation of strings; null if any argument is null. */
+export function concat(...cols: ColumnLike[]): Column {
+  return call('concat', ...cols.map(e));
+}
+
+/** Removes leading and trailing spaces. */
+export function trim(c: ColumnLike): Column {
+  return call('trim', e(c));
+}
+
+/** Removes leading spaces. */
+export function ltrim(c: ColumnLike): Column {
+  return call('ltrim', e(c));
+}
+
+/** Removes trailing spaces. */
+export function rtrim(c: ColumnLike): Column {
+  return call('rtrim', e(c));
+}
+
+/** Year of a date or timestamp. */
+export function year(c: ColumnLike): Column {
+  return call('year', e(c));
+}
+
+/** Month (1-12) of a date or timestamp. */
+export function month(c: ColumnLike): Column {
+  return call('month', e(c));
+}
+
+/** Day of the month (1-31) of a date or timestamp. */
+export function dayofmonth(c: ColumnLike): Column {
+  return call('dayofmonth', e(c));
+}
+
+/** Hour (0-23) of a timestamp. */
+export function hour(c: ColumnLike): Column {
+  return call('hour', e(c));
+}
+
+/** Parses a string (default format yyyy-MM-dd) or truncates a timestamp to a date. */
+export function to_date(c: ColumnLike, format?: string): Column {
+  return format === undefined ? call('to_date', e(c)) : call('to_date', e(c), literalExpr(format));
+}
+
+/** Adds days to a date. */
+export function date_add(c: ColumnLike, days: number | Column): Column {
+  return call('date_add', e(c), typeof days === 'number' ? int(days) : days.expr);
+}
+
+/** Subtracts days from a date. */
+export function date_sub(c: ColumnLike, days: number | Column): Column {
+  return call('date_sub', e(c), typeof days === 'number' ? int(days) : days.expr);
+}
+
+/** Days from `start` to `end` (end - start). */
+export function datediff(end: ColumnLike, start: ColumnLike): Column {
+  return call('datediff', e(end), e(start));
+}
+
+/** camelCase aliases of the snake_case names. */
+export const toDate = to_date;
+/** camelCase alias of date_add. */
+export const dateAdd = date_add;
+/** camelCase alias of date_sub. */
+export const dateSub = date_sub;
+/** Ascending sort order of a column, nulls first. */
+export function asc(c: ColumnLike): Column {
+  return toColumn(c).asc();
+}
+
+/** Descending sort order of a column, nulls last. */
+export function desc(c: ColumnLike): Column {
+  return toColumn(c).desc();
+}
+
+/** True where the column is null. */
+export function isnull(c: ColumnLike): Column {
+  return toColumn(c).isNull();
+}

@@ -1,0 +1,46 @@
+import type { Schema } from '../types/schema.js';
+import type { CellValue } from '../types/values.js';
+
+/**
+ * Spark's `show()` layout: a +---+ bordered table, right-aligned cells, `NULL` for nulls, strings
+ * cut to `truncate` characters (ending in "...") when truncate > 0, and a footer when rows were left out.
+ */
+export function formatShow(schema: Schema, rows: readonly Record<string, CellValue>[], more: boolean, truncate: number): string {
+  const names = schema.names;
+  const cells = rows.map((r) => names.map((n) => cut(cellText(r[n] ?? null), truncate)));
+  const header = names.map((n) => cut(n, truncate));
+  const widths = header.map((h, i) => Math.max(3, width(h), ...cells.map((c) => width(c[i]!))));
+  const line = `+${widths.map((w) => '-'.repeat(w)).join('+')}+`;
+  const fmt = (vals: string[]) =>
+    `|${vals.map((v, i) => (truncate > 0 ? pad(v, widths[i]!, true) : pad(v, widths[i]!, false))).join('|')}|`;
+  const out = [line, fmt(header), line, ...cells.map(fmt), line];
+  if (more) out.push(`only showing top ${rows.length} row${rows.length === 1 ? '' : 's'}`);
+  return out.join('\n') + '\n';
+}
+
+/** How a value prints in show(). */
+export function cellText(v: CellValue): string {
+  if (v === null) return 'NULL';
+  if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '');
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return 'NaN';
+    if (!Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+    return String(v);
+  }
+  return String(v);
+}
+
+function cut(s: string, truncate: number): string {
+  if (truncate <= 0 || width(s) <= truncate) return s;
+  const chars = [...s];
+  return truncate < 4 ? chars.slice(0, truncate).join('') : `${chars.slice(0, truncate - 3).join('')}...`;
+}
+
+function width(s: string): number {
+  return [...s].length;
+}
+
+function pad(s: string, w: number, left: boolean): string {
+  const fill = ' '.repeat(Math.max(0, w - width(s)));
+  return left ? fill + s : s + fill;
+}

@@ -1,0 +1,364 @@
+/**
+ * Casts between Kindling's types with Spark's non-ANSI semantics (kernels: assembly/cast.ts), and
+ * the scalar/operand helpers shared by the compare, arith and math wrappers.
+ *
+ * Supported: every numeric type incl. decimal and boolean to each other; date <-> timestamp (UTC);
+ * timestamp <-> numeric (seconds, as Spark); numeric/boolean <-> string; date/timestamp <-> string
+ * (src/kernels/dates.ts). date <-> numeric/boolean is an AnalysisError, as in Spark.
+ *
+ * Non-hot paths done in TypeScript (documented): float/double -> string (Java's Double.toString /
+ * Float.toString format), and string -> float/double for the rare text whose correctly rounded
+ * value the kernel's exact fast path cannot produce (more than 2^53 in the significant digits or an
+ * exponent beyond +-22).
+ */
+import { AnalysisError, InternalError } from '../errors.js';
+import { type DataType, byteWidth, typeEquals, typeToString } from '../types/data-type.js';
+import { Column, nullColumn } from '../types/column.js';
+import { type CellValue, columnFromJs } from '../types/values.js';
+import { WasmBuffer } from '../wasm/memory.js';
+import { type KernelExports, runtime } from '../wasm/runtime.js';
+import { formatDateColumn, formatTimestampColumn, parseDateColumn, parseTimestampColumn } from './dates.js';
+
+/** A constant operand: a value of a type (the evaluator's Scalar has this shape). */
+export interface ScalarValue {
+  readonly type: DataType;
+  readonly value: CellValue;
+}
+
+/** An operand of a binary kernel: a column, or a scalar that stands for every row. */
+export type Operand = Column | ScalarValue;
+
+/** True when the operand is a column. */
+export function isColumn(x: Operand): x is Column {
+  return x instanceof Column;
+}
+
+/** A kernel export by name; InternalError if the module lacks it (a build out of date). */
+export function kernelFn(module: string, name: string): (...args: number[]) => number {
+  const k: KernelExports = runtime().module(module);
+  const fn = k[name];
+  if (!fn) throw new InternalError(`kernel module '${module}' has no export '${name}': rebuild with 'npm run build:wasm'`);
+  return fn;
+}
+
+/**
+ * Builds a result column, dropping (releasing) the validity buffer when no row is null. Takes
+ * ownership of the buffers passed.
+ */
+export function finishColumn(
+  type: DataType,
+  n: number,
+  values: WasmBuffer | null,
+  validity: WasmBuffer | null,
+  offsets: WasmBuffer | null,
+  nullCount: number,
+): Column {
+  if (validity && nullCount === 0) {
+    validity.release();
+    validity = null;
+  }
+  return new Column(type, n, values, validity, offsets, nullCount);
+}
+
+/** A column sharing `col`'s buffers (each retained) under another type of the same layout. */
+export function shareColumn(col: Column, type: DataType = col.type): Column {
+  col.values?.retain();
+  col.validity?.retain();
+  col.offsets?.retain();
+  return new Column(type, col.length, col.values, col.validity, col.offsets, col.nullCount);
+}
+
+/** A one-row column holding the scalar, cast to `to` (default: its own type). Owned by the caller. */
+export function scalarColumn(s: ScalarValue, to: DataType = s.type): Column {
+  const one = columnFromJs(s.type, [s.value]);
+  if (typeEquals(s.type, to)) return one;
+  try {
+    return castColumn(one, to);
+  } finally {
+    one.release();
+  }
+}
+
+/** Code of a fixed-width physical type in the cast kernels (0 boolean, 1..4 int8..int64, 5 float32, 6 float64). */
+export function physicalCode(t: DataType): number {
+  switch (t.kind) {
+    case 'boolean':
+      return 0;
+    case 'int8':
+      return 1;
+    case 'int16':
+      return 2;
+    case 'int32':
+    case 'date32':
+      return 3;
+    case 'int64':
+    case 'decimal':
+    case 'timestamp':
+      return 4;
+    case 'float32':
+      return 5;
+    case 'float64':
+      return 6;
+    default:
+      throw new InternalError(`no fixed-width code for ${typeToString(t)}`);
+  }
+}
+
+const isInt = (t: DataType) => t.kind === 'int8' || t.kind === 'int16' || t.kind === 'int32' || t.kind === 'int64';
+const isFloat = (t: DataType) => t.kind === 'float32' || t.kind === 'float64';
+
+/** Runs a kernel that writes values only (no new nulls): validity is shared with the input. */
+function mapValues(col: Column, to: DataType, run: (dst: number) => void): Column {
+  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, col.length) * byteWidth(to));
+  try {
+    run(values.ptr);
+  } catch (e) {
+    values.release();
+    throw e;
+  }
+  return new Column(to, col.length, values, col.validity?.retain() ?? null, null, col.nullCount);
+}
+
+/** Runs a kernel that writes values and a validity buffer and returns the null count. */
+function mapNullable(col: Column, to: DataType, run: (dst: number, outv: number) => number): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const values = WasmBuffer.allocate(mem, Math.max(1, n) * byteWidth(to));
+  const validity = WasmBuffer.allocate(mem, Math.max(1, n));
+  let nulls: number;
+  try {
+    nulls = run(values.ptr, validity.ptr);
+  } catch (e) {
+    values.release();
+    validity.release();
+    throw e;
+  }
+  return finishColumn(to, n, values, validity, null, nulls);
+}
+
+/** Applies `second` to the result of `first`, releasing the intermediate column. */
+function chain(col: Column, via: DataType, to: DataType): Column {
+  const mid = castColumn(col, via);
+  try {
+    return castColumn(mid, to);
+  } finally {
+    mid.release();
+  }
+}
+
+function cannotCast(from: DataType, to: DataType): never {
+  throw new AnalysisError(`cannot cast ${typeToString(from)} to ${typeToString(to)}`);
+}
+
+/**
+ * Casts a column to `to` with Spark's non-ANSI semantics: integer narrowing wraps, float -> integer
+ * truncates (NaN -> 0, saturating to int/long), decimal results round HALF_UP and are NULL when they
+ * do not fit, unparsable strings are NULL. Borrows `col`; the result is owned by the caller.
+ */
+export function castColumn(col: Column, to: DataType): Column {
+  const from = col.type;
+  const n = col.length;
+  const mem = runtime().memory;
+  if (typeEquals(from, to)) return shareColumn(col);
+  if (from.kind === 'null') return nullColumn(mem, to, n);
+  if (to.kind === 'null') cannotCast(from, to);
+  if (to.kind === 'utf8') return castToString(col);
+  if (from.kind === 'utf8') return castFromString(col, to);
+  const f = (name: string) => kernelFn('cast', name);
+  const src = col.valuesPtr;
+  const av = col.validityPtr;
+  // date
+  if (from.kind === 'date32') {
+    if (to.kind === 'timestamp') return mapValues(col, to, (dst) => f('date_to_ts')(src, n, dst));
+    cannotCast(from, to);
+  }
+  if (to.kind === 'date32') {
+    if (from.kind === 'timestamp') return mapValues(col, to, (dst) => f('ts_to_date')(src, n, dst));
+    cannotCast(from, to);
+  }
+  // timestamp -> numeric / boolean
+  if (from.kind === 'timestamp') {
+    if (to.kind === 'boolean') return mapValues(col, to, (dst) => f('num_to_bool')(4, src, n, dst));
+    if (to.kind === 'int64') return mapValues(col, to, (dst) => f('ts_to_seconds')(src, n, dst));
+    if (isInt(to)) return chain(col, { kind: 'int64' }, to);
+    if (to.kind === 'float64') return mapValues(col, to, (dst) => f('ts_to_double')(src, n, dst));
+    return chain(col, { kind: 'float64' }, to); // float32, decimal: via double, as Spark
+  }
+  // numeric / boolean -> timestamp
+  if (to.kind === 'timestamp') {
+    if (from.kind === 'boolean') return mapValues(col, to, (dst) => f('bool_to_num')(4, src, n, dst));
+    if (isInt(from)) return mapValues(col, to, (dst) => f('seconds_to_ts')(physicalCode(from), src, n, dst));
+    if (isFloat(from)) return mapNullable(col, to, (dst, outv) => f('float_to_ts')(physicalCode(from), src, av, n, dst, outv));
+    if (from.kind === 'decimal') return mapValues(col, to, (dst) => f('dec_to_ts')(src, n, from.scale, dst));
+    cannotCast(from, to);
+  }
+  // decimals
+  if (to.kind === 'decimal') {
+    const { precision: p, scale: s } = to;
+    if (from.kind === 'decimal') return mapNullable(col, to, (dst, outv) => f('dec_rescale')(src, av, n, from.scale, p, s, dst, outv));
+    if (isFloat(from)) return mapNullable(col, to, (dst, outv) => f('float_to_dec')(physicalCode(from), src, av, n, p, s, dst, outv));
+    return mapNullable(col, to, (dst, outv) => f('int_to_dec')(physicalCode(from), src, av, n, p, s, dst, outv));
+  }
+  if (from.kind === 'decimal') {
+    if (to.kind === 'boolean') return mapValues(col, to, (dst) => f('num_to_bool')(4, src, n, dst));
+    if (isFloat(to)) return mapValues(col, to, (dst) => f('dec_to_float')(physicalCode(to), src, n, from.scale, dst));
+    return mapValues(col, to, (dst) => f('dec_to_int')(physicalCode(to), src, n, from.scale, dst));
+  }
+  // boolean <-> numeric, numeric <-> numeric
+  if (from.kind === 'boolean') return mapValues(col, to, (dst) => f('bool_to_num')(physicalCode(to), src, n, dst));
+  if (to.kind === 'boolean') return mapValues(col, to, (dst) => f('num_to_bool')(physicalCode(from), src, n, dst));
+  return mapValues(col, to, (dst) => f('cast_num')(physicalCode(from), physicalCode(to), src, n, dst));
+}
+
+// ---------------------------------------------------------------------------------------------
+// strings
+
+function castFromString(col: Column, to: DataType): Column {
+  const n = col.length;
+  const f = (name: string) => kernelFn('cast', name);
+  const off = col.offsetsPtr;
+  const data = col.valuesPtr;
+  const av = col.validityPtr;
+  switch (to.kind) {
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'int64':
+      return mapNullable(col, to, (dst, outv) => f('parse_int')(byteWidth(to), off, data, av, n, dst, outv));
+    case 'decimal':
+      return mapNullable(col, to, (dst, outv) => f('parse_decimal')(off, data, av, n, to.precision, to.scale, dst, outv));
+    case 'boolean':
+      return mapNullable(col, to, (dst, outv) => f('parse_bool')(off, data, av, n, dst, outv));
+    case 'float32':
+    case 'float64':
+      return mapNullable(col, to, (dst, outv) => {
+        const code = physicalCode(to);
+        const slow = f('parse_float')(code, off, data, av, n, dst, outv);
+        if (slow > 0) parseSlowFloats(col, code, dst, outv);
+        return kernelFn('boolean', 'count_zeros')(outv, n);
+      });
+    case 'date32':
+      return parseDateColumn(col);
+    case 'timestamp':
+      return parseTimestampColumn(col);
+    default:
+      return cannotCast(col.type, to);
+  }
+}
+
+/** Rows marked 2 by parse_float: correctly rounded parse in JavaScript (same result as Java's). */
+function parseSlowFloats(col: Column, code: number, dst: number, outv: number): void {
+  const mem = runtime().memory;
+  const n = col.length;
+  const marks = mem.u8(outv, n);
+  const offsets = mem.i32(col.offsetsPtr, n + 1);
+  const bytes = mem.u8(col.valuesPtr, offsets[n]!);
+  const out32 = code === 5 ? new Float32Array(mem.memory.buffer, dst, n) : null;
+  const out64 = code === 6 ? mem.f64(dst, n) : null;
+  const decoder = new TextDecoder();
+  for (let i = 0; i < n; i++) {
+    if (marks[i] !== 2) continue;
+    let text = decoder.decode(bytes.slice(offsets[i]!, offsets[i + 1]!)).trim();
+    if (/[dDfF]$/.test(text)) text = text.slice(0, -1);
+    const v = Number(text);
+    if (out32) out32[i] = Math.fround(v);
+    else out64![i] = v;
+    marks[i] = 1;
+  }
+}
+
+function castToString(col: Column): Column {
+  const from = col.type;
+  switch (from.kind) {
+    case 'boolean':
+      return formatFixed(col, 0, 1, 0);
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'int64':
+      return formatFixed(col, 1, byteWidth(from), 0);
+    case 'decimal':
+      return formatFixed(col, 2, 8, from.scale);
+    case 'float32':
+    case 'float64':
+      return formatFloats(col);
+    case 'date32':
+      return formatDateColumn(col);
+    case 'timestamp':
+      return formatTimestampColumn(col);
+    default:
+      return cannotCast(from, { kind: 'utf8' });
+  }
+}
+
+/** Two-pass kernel formatting (lengths, then bytes) of booleans, integers and decimals. */
+function formatFixed(col: Column, kind: number, width: number, scale: number): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
+  let data: WasmBuffer | null = null;
+  try {
+    const total = kernelFn('cast', 'fmt_len')(kind, width, col.valuesPtr, col.validityPtr, n, scale, offsets.ptr);
+    data = WasmBuffer.allocate(mem, Math.max(1, total));
+    kernelFn('cast', 'fmt_write')(kind, width, col.valuesPtr, col.validityPtr, n, scale, offsets.ptr, data.ptr);
+  } catch (e) {
+    offsets.release();
+    data?.release();
+    throw e;
+  }
+  return new Column({ kind: 'utf8' }, n, data, col.validity?.retain() ?? null, offsets, col.nullCount);
+}
+
+/** Java's Double.toString: `1.0`, `0.001`, `1.0E7`, `1.0E-4`, `NaN`, `Infinity`, `-0.0`. */
+export function javaDoubleToString(d: number): string {
+  return javaFormat(d, d.toExponential());
+}
+
+/** Java's Float.toString of a float32 value (shortest digits that read back as the same float). */
+export function javaFloatToString(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return javaDoubleToString(f);
+  let digits = 9;
+  for (let p = 1; p <= 9; p++) {
+    if (Math.fround(Number(f.toPrecision(p))) === f) {
+      digits = p;
+      break;
+    }
+  }
+  return javaFormat(Number(f.toPrecision(digits)), Number(f.toPrecision(digits)).toExponential());
+}
+
+function javaFormat(d: number, exponential: string): string {
+  if (Number.isNaN(d)) return 'NaN';
+  if (d === Infinity) return 'Infinity';
+  if (d === -Infinity) return '-Infinity';
+  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(d);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(d); // plain notation in this range, shortest digits
+    return s.includes('.') ? s : `${s}.0`;
+  }
+  const [mant, exp] = exponential.split('e') as [string, string];
+  return `${mant.includes('.') ? mant : `${mant}.0`}E${Number(exp)}`;
+}
+
+/** float/double -> string in TypeScript (a documented non-hot path: one JS string per row). */
+function formatFloats(col: Column): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const vals = col.type.kind === 'float32' ? new Float32Array(mem.memory.buffer, col.valuesPtr, n) : mem.f64(col.valuesPtr, n);
+  const valid = col.validity ? mem.u8(col.validityPtr, n) : null;
+  const fmt = col.type.kind === 'float32' ? javaFloatToString : javaDoubleToString;
+  const parts: string[] = new Array(n);
+  const lens = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const s = valid && valid[i] === 0 ? '' : fmt(vals[i]!);
+    parts[i] = s;
+    lens[i + 1] = lens[i]! + s.length; // ASCII only
+  }
+  const text = parts.join('');
+  const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
+  const data = WasmBuffer.allocate(mem, Math.max(1, text.length));
+  mem.i32(offsets.ptr, n + 1).set(lens);
+  new TextEncoder().encodeInto(text, mem.u8(data.ptr, text.length));
+  return new Column({ kind: 'utf8' }, n, data, col.validity?.retain() ?? null, offsets, col.nullCount);
+}

@@ -1,0 +1,431 @@
+/**
+ * Date and time functions with Apache Spark semantics, in UTC (kernels: assembly/dates.ts).
+ * date32 is int32 days since 1970-01-01; timestamp is int64 microseconds since the epoch (UTC);
+ * the calendar is proleptic Gregorian, as in Spark 3.
+ *
+ * Every function borrows its inputs and returns a new Column owned by the caller; nulls propagate.
+ * Functions that take a date also accept a timestamp (truncated to its UTC day) or a string (cast
+ * as Spark casts it, invalid -> null), mirroring Spark's implicit casts.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import { type DataType, DataTypes, typeToString } from '../types/data-type.js';
+import { Column, nullColumn } from '../types/column.js';
+import { WasmBuffer, type WasmMemory } from '../wasm/memory.js';
+import { type KernelExports, runtime } from '../wasm/runtime.js';
+
+/** Field codes of the date_field / ts_field kernels. */
+const FIELD = { year: 0, month: 1, dayofmonth: 2, dayofweek: 3, quarter: 4, dayofyear: 5, hour: 6, minute: 7, second: 8 } as const;
+type FieldName = keyof typeof FIELD;
+
+/** Bytes per row reserved by the formatting kernels (assembly/dates.ts MAX_FORMATTED). */
+const MAX_FORMATTED_BYTES = 32;
+const MS_PER_DAY = 86_400_000;
+
+function kernels(): KernelExports {
+  return runtime().module('dates');
+}
+
+/** A column with `col`'s rows and nulls (validity shared) and new values. */
+function withValidityOf(col: Column, type: DataType, values: WasmBuffer): Column {
+  col.validity?.retain();
+  return new Column(type, col.length, values, col.validity, null, col.nullCount);
+}
+
+/** Allocates a fixed-width result, runs `fill` on it, releases it if `fill` throws. */
+function fixedResult(mem: WasmMemory, n: number, width: number, fill: (ptr: number) => void): WasmBuffer {
+  const values = WasmBuffer.allocate(mem, Math.max(1, n) * width);
+  try {
+    fill(values.ptr);
+  } catch (e) {
+    values.release();
+    throw e;
+  }
+  return values;
+}
+
+/**
+ * Runs a parsing kernel that writes values and one validity byte per row and returns the null
+ * count; builds the column (validity dropped when no row is null).
+ */
+function parsed(col: Column, type: DataType, width: number, run: (dst: number, dstValid: number) => number): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const values = WasmBuffer.allocate(mem, Math.max(1, n) * width);
+  const validity = WasmBuffer.allocate(mem, Math.max(1, n));
+  let nulls: number;
+  try {
+    nulls = run(values.ptr, validity.ptr);
+  } catch (e) {
+    values.release();
+    validity.release();
+    throw e;
+  }
+  if (nulls === 0) {
+    validity.release();
+    return new Column(type, n, values, null, null, 0);
+  }
+  return new Column(type, n, values, validity, null, nulls);
+}
+
+/** Runs a formatting kernel (n * MAX_FORMATTED_BYTES capacity) and builds a tight utf8 column. */
+function formatted(col: Column, run: (dstOff: number, dstVal: number) => number): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
+  let values = WasmBuffer.allocate(mem, Math.max(1, n * MAX_FORMATTED_BYTES));
+  try {
+    const used = run(offsets.ptr, values.ptr);
+    const tight = WasmBuffer.allocate(mem, Math.max(1, used));
+    mem.u8(tight.ptr, used).set(mem.u8(values.ptr, used));
+    values.release();
+    values = tight;
+  } catch (e) {
+    offsets.release();
+    values.release();
+    throw e;
+  }
+  col.validity?.retain();
+  return new Column(DataTypes.String, n, values, col.validity, offsets, col.nullCount);
+}
+
+/** A new Column sharing all of `col`'s buffers. */
+function shareColumn(col: Column): Column {
+  col.values?.retain();
+  col.validity?.retain();
+  col.offsets?.retain();
+  return new Column(col.type, col.length, col.values, col.validity, col.offsets, col.nullCount);
+}
+
+/** `col` as date32 (owned by the caller): dates shared, timestamps truncated, strings cast. */
+function asDate(col: Column, fn: string): Column {
+  switch (col.type.kind) {
+    case 'date32':
+      return shareColumn(col);
+    case 'timestamp':
+      return timestampToDate(col);
+    case 'utf8':
+      return parseDateColumn(col);
+    case 'null':
+      return nullColumn(runtime().memory, DataTypes.Date, col.length);
+    default:
+      throw new InvalidArgumentError(`${fn}: expected a date, timestamp or string column, got ${typeToString(col.type)}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields
+// ---------------------------------------------------------------------------------------------
+
+function dateField(col: Column, field: FieldName): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const k = kernels();
+  const code = FIELD[field];
+  const isTime = code >= FIELD.hour;
+  if (col.type.kind === 'timestamp' || (isTime && col.type.kind === 'utf8')) {
+    const ts = col.type.kind === 'timestamp' ? shareColumn(col) : parseTimestampColumn(col);
+    try {
+      return withValidityOf(ts, DataTypes.Integer, fixedResult(mem, n, 4, (dst) => k.ts_field!(ts.valuesPtr, n, code, dst)));
+    } finally {
+      ts.release();
+    }
+  }
+  if (isTime && col.type.kind === 'date32') {
+    // A date cast to a timestamp is midnight: hour, minute and second are 0.
+    return withValidityOf(col, DataTypes.Integer, fixedResult(mem, n, 4, (dst) => mem.u8(dst, n * 4).fill(0)));
+  }
+  if (col.type.kind === 'null') return nullColumn(mem, DataTypes.Integer, n);
+  const d = asDate(col, field);
+  try {
+    return withValidityOf(d, DataTypes.Integer, fixedResult(mem, n, 4, (dst) => k.date_field!(d.valuesPtr, n, code, dst)));
+  } finally {
+    d.release();
+  }
+}
+
+/** Spark's `year(date)` as int32 (also from timestamps, in UTC). */
+export function year(col: Column): Column {
+  return dateField(col, 'year');
+}
+
+/** Spark's `month(date)`, 1..12. */
+export function month(col: Column): Column {
+  return dateField(col, 'month');
+}
+
+/** Spark's `dayofmonth(date)`, 1..31. */
+export function dayofmonth(col: Column): Column {
+  return dateField(col, 'dayofmonth');
+}
+
+/** Spark's `dayofweek(date)`: 1 = Sunday .. 7 = Saturday. */
+export function dayofweek(col: Column): Column {
+  return dateField(col, 'dayofweek');
+}
+
+/** Spark's `quarter(date)`, 1..4. */
+export function quarter(col: Column): Column {
+  return dateField(col, 'quarter');
+}
+
+/** Spark's `dayofyear(date)`, 1..366. */
+export function dayofyear(col: Column): Column {
+  return dateField(col, 'dayofyear');
+}
+
+/** Spark's `hour(timestamp)` in UTC, 0..23 (0 for dates). */
+export function hour(col: Column): Column {
+  return dateField(col, 'hour');
+}
+
+/** Spark's `minute(timestamp)` in UTC, 0..59. */
+export function minute(col: Column): Column {
+  return dateField(col, 'minute');
+}
+
+/** Spark's `second(timestamp)`, 0..59 (the fraction is dropped). */
+export function second(col: Column): Column {
+  return dateField(col, 'second');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arithmetic
+// ---------------------------------------------------------------------------------------------
+
+/** Validity of a row-wise binary operation (null if either side is null): [buffer, null count]. */
+function combineValidity(a: Column, b: Column): [WasmBuffer | null, number] {
+  if (!a.validity && !b.validity) return [null, 0];
+  if (!b.validity) return [a.validity!.retain(), a.nullCount];
+  if (!a.validity) return [b.validity.retain(), b.nullCount];
+  const out = WasmBuffer.allocate(runtime().memory, Math.max(1, a.length));
+  const nulls = kernels().and_validity!(a.validity.ptr, b.validity.ptr, a.length, out.ptr);
+  if (nulls === 0) {
+    out.release();
+    return [null, 0];
+  }
+  return [out, nulls];
+}
+
+function shiftDays(col: Column, days: Column | number, sign: 1 | -1, fn: string): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  const k = kernels();
+  if (typeof days === 'number') {
+    if (!Number.isInteger(days) || days < -2147483648 || days > 2147483647) {
+      throw new InvalidArgumentError(`${fn}: the number of days must be a 32-bit integer, got ${days}`);
+    }
+    const d = asDate(col, fn);
+    try {
+      const delta = sign * days;
+      return withValidityOf(d, DataTypes.Date, fixedResult(mem, n, 4, (dst) => k.add_days_scalar!(d.valuesPtr, n, delta | 0, dst)));
+    } finally {
+      d.release();
+    }
+  }
+  const width = days.type.kind === 'int8' ? 1 : days.type.kind === 'int16' ? 2 : days.type.kind === 'int32' ? 4 : 0;
+  if (width === 0 && days.type.kind !== 'null') {
+    throw new InvalidArgumentError(`${fn}: the number of days must be a tinyint, smallint or int column, got ${typeToString(days.type)}`);
+  }
+  if (days.length !== n) throw new InvalidArgumentError(`${fn}: the days column has ${days.length} rows, the date column has ${n}`);
+  if (days.type.kind === 'null') return nullColumn(mem, DataTypes.Date, n);
+  const d = asDate(col, fn);
+  try {
+    return binaryDays(d, days, width, sign);
+  } finally {
+    d.release();
+  }
+}
+
+/** dst = a + sign * b with the combined validity of a and b. */
+function binaryDays(a: Column, b: Column, width: number, sign: number): Column {
+  const mem = runtime().memory;
+  const n = a.length;
+  const values = fixedResult(mem, n, 4, (dst) => kernels().add_days!(a.valuesPtr, b.valuesPtr, width, sign, n, dst));
+  const [validity, nulls] = combineValidity(a, b);
+  return new Column(DataTypes.Date, n, values, validity, null, nulls);
+}
+
+/** Spark's `date_add(start, days)`: date32 (int32 arithmetic, wrapping like non-ANSI Spark). */
+export function dateAdd(col: Column, days: Column | number): Column {
+  return shiftDays(col, days, 1, 'date_add');
+}
+
+/** Spark's `date_sub(start, days)`: date32. */
+export function dateSub(col: Column, days: Column | number): Column {
+  return shiftDays(col, days, -1, 'date_sub');
+}
+
+/** Spark's `datediff(end, start)`: end - start in days, int32 (timestamps are truncated to days first). */
+export function datediff(end: Column, start: Column): Column {
+  if (end.length !== start.length) {
+    throw new InvalidArgumentError(`datediff: end has ${end.length} rows, start has ${start.length}`);
+  }
+  const e = asDate(end, 'datediff');
+  try {
+    const s = asDate(start, 'datediff');
+    try {
+      const r = binaryDays(e, s, 4, -1);
+      return new Column(DataTypes.Integer, r.length, r.values, r.validity, null, r.nullCount);
+    } finally {
+      s.release();
+    }
+  } finally {
+    e.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// to_date and the casts
+// ---------------------------------------------------------------------------------------------
+
+/** Truncates a timestamp column to its UTC day (Spark's cast(timestamp as date) in UTC). */
+function timestampToDate(col: Column): Column {
+  const mem = runtime().memory;
+  const n = col.length;
+  return withValidityOf(col, DataTypes.Date, fixedResult(mem, n, 4, (dst) => kernels().ts_to_date!(col.valuesPtr, n, dst)));
+}
+
+/** Pattern ops of parse_date_format (assembly/dates.ts): [kind, min digits | byte, max digits]. */
+const OP = { literal: 0, year: 1, year2: 2, month: 3, day: 4, hour: 5, minute: 6, second: 7 } as const;
+
+/** A datetime pattern compiled for the parse_date_format kernel. */
+export type DateFormatProgram = { readonly pattern: string; readonly ops: Int32Array };
+
+/**
+ * Compiles a Spark datetime pattern for `toDate`. Supported: `yyyy` (4..7 digits; exactly as many
+ * as letters when a numeric field follows directly), `yy` (2 digits, 2000-based), `y`, `M`/`MM`,
+ * `d`/`dd`, `H`/`HH`, `m`/`mm`, `s`/`ss` (one letter: 1..2 digits, two: exactly 2), quoted text
+ * `'...'` (`''` is a quote) and any other non-letter character as a literal. Other pattern letters
+ * throw InvalidArgumentError naming the pattern.
+ */
+export function compileDateFormat(pattern: string): DateFormatProgram {
+  type Field = { kind: number; letters: number };
+  const items: (Field | { byte: number })[] = [];
+  const literal = (text: string) => {
+    for (const b of new TextEncoder().encode(text)) items.push({ byte: b });
+  };
+  let i = 0;
+  while (i < pattern.length) {
+    const c = pattern[i]!;
+    if (c === "'") {
+      if (pattern[i + 1] === "'") {
+        literal("'");
+        i += 2;
+        continue;
+      }
+      let j = i + 1;
+      let text = '';
+      // Inside quotes, '' is a quote character.
+      for (;;) {
+        const q = pattern.indexOf("'", j);
+        if (q < 0) throw new InvalidArgumentError(`toDate: pattern '${pattern}' has an unterminated quote`);
+        text += pattern.slice(j, q);
+        if (pattern[q + 1] === "'") {
+          text += "'";
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
+      }
+      literal(text);
+      i = j;
+      continue;
+    }
+    if (/[A-Za-z]/.test(c)) {
+      let j = i;
+      while (pattern[j] === c) j++;
+      const count = j - i;
+      const kind =
+        c === 'y' ? (count === 2 ? OP.year2 : OP.year)
+        : c === 'M' && count <= 2 ? OP.month
+        : c === 'd' && count <= 2 ? OP.day
+        : c === 'H' && count <= 2 ? OP.hour
+        : c === 'm' && count <= 2 ? OP.minute
+        : c === 's' && count <= 2 ? OP.second
+        : -1;
+      if (kind < 0) {
+        throw new InvalidArgumentError(
+          `toDate: pattern '${pattern}' uses '${c.repeat(count)}', which Kindling does not support; supported: ` +
+            `yyyy, yy, y, MM, M, dd, d, HH, H, mm, m, ss, s, quoted text and separators`,
+        );
+      }
+      items.push({ kind, letters: count });
+      i = j;
+      continue;
+    }
+    literal(c);
+    i++;
+  }
+  const ops: number[] = [];
+  items.forEach((it, idx) => {
+    if ('byte' in it) {
+      ops.push(OP.literal, it.byte, 0);
+      return;
+    }
+    const next = items[idx + 1];
+    const adjacent = next !== undefined && 'kind' in next; // Java's adjacent value parsing: fixed width
+    let min: number;
+    let max: number;
+    if (it.kind === OP.year2) [min, max] = [2, 2];
+    else if (it.kind === OP.year) [min, max] = [it.letters, adjacent ? it.letters : Math.max(7, it.letters)];
+    else [min, max] = it.letters === 2 ? [2, 2] : [1, adjacent ? 1 : 2];
+    ops.push(it.kind, min, max);
+  });
+  return { pattern, ops: Int32Array.from(ops) };
+}
+
+/**
+ * Spark's `to_date(col[, format])`: strings are parsed (without a format as Spark's cast:
+ * 'yyyy', 'yyyy-[M]M', 'yyyy-[M]M-[d]d', optionally followed by ' ' or 'T' and a time), invalid
+ * -> null; timestamps are truncated to their UTC day; dates are returned as they are.
+ */
+export function toDate(col: Column, format?: string): Column {
+  if (col.type.kind === 'utf8' && format !== undefined) {
+    const program = compileDateFormat(format);
+    const rt = runtime();
+    return rt.withScratch(Math.max(1, program.ops.length) * 4, (ops) => {
+      rt.memory.i32(ops, program.ops.length).set(program.ops);
+      return parsed(col, DataTypes.Date, 4, (dst, dstValid) =>
+        kernels().parse_date_format!(col.offsetsPtr, col.valuesPtr, col.validityPtr, col.length, ops, program.ops.length / 3, dst, dstValid),
+      );
+    });
+  }
+  return asDate(col, 'to_date');
+}
+
+/** Cast string -> date (Spark's non-ANSI cast): utf8 in, date32 out, invalid -> null. */
+export function parseDateColumn(col: Column): Column {
+  if (col.type.kind !== 'utf8') throw new InvalidArgumentError(`cast to date: expected a string column, got ${typeToString(col.type)}`);
+  return parsed(col, DataTypes.Date, 4, (dst, dstValid) =>
+    kernels().parse_date!(col.offsetsPtr, col.valuesPtr, col.validityPtr, col.length, dst, dstValid),
+  );
+}
+
+/** Cast date -> string: date32 in, utf8 'yyyy-MM-dd' out (years above 9999 get a '+', below 0 a '-'). */
+export function formatDateColumn(col: Column): Column {
+  if (col.type.kind !== 'date32') throw new InvalidArgumentError(`cast date to string: expected a date column, got ${typeToString(col.type)}`);
+  return formatted(col, (dstOff, dstVal) => kernels().format_date!(col.valuesPtr, col.validityPtr, col.length, dstOff, dstVal));
+}
+
+/**
+ * Cast string -> timestamp (Spark's non-ANSI cast, session time zone UTC): utf8 in, timestamp out.
+ * Accepts Spark's forms '[+-]yyyy[-[M]M[-[d]d]]' optionally followed by ' ' or 'T' and
+ * '[H]H[:[m]m[:[s]s[.fraction]]]' and a zone ('Z', '+hh:mm', 'UTC+h', ...; fixed offsets only),
+ * and time-only input (today's UTC date). Invalid -> null; digits beyond microseconds are dropped.
+ */
+export function parseTimestampColumn(col: Column): Column {
+  if (col.type.kind !== 'utf8') throw new InvalidArgumentError(`cast to timestamp: expected a string column, got ${typeToString(col.type)}`);
+  const today = Math.floor(Date.now() / MS_PER_DAY);
+  return parsed(col, DataTypes.Timestamp, 8, (dst, dstValid) =>
+    kernels().parse_timestamp!(col.offsetsPtr, col.valuesPtr, col.validityPtr, col.length, today, dst, dstValid),
+  );
+}
+
+/** Cast timestamp -> string: 'yyyy-MM-dd HH:mm:ss[.ffffff]' in UTC, fraction without trailing zeros (as Spark). */
+export function formatTimestampColumn(col: Column): Column {
+  if (col.type.kind !== 'timestamp') {
+    throw new InvalidArgumentError(`cast timestamp to string: expected a timestamp column, got ${typeToString(col.type)}`);
+  }
+  return formatted(col, (dstOff, dstVal) => kernels().format_timestamp!(col.valuesPtr, col.validityPtr, col.length, dstOff, dstVal));
+}

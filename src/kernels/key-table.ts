@@ -1,0 +1,373 @@
+/**
+ * The group-id hash table over key columns, shared by hash aggregation and hash join (kernels in
+ * assembly/lib/hashtable.ts and assembly/lib/keys.ts, compiled into both the `aggregate` and the
+ * `join` modules). It maps every row to a dense id (0..G-1 in order of first appearance), inserting
+ * new keys or only looking them up. All its memory is wasm memory allocated here and accounted in a
+ * MemoryReservation; the kernels stop when the table must grow and this class grows it and resumes.
+ */
+import { InternalError } from '../errors.js';
+import { Column } from '../types/column.js';
+import { type DataType, byteWidth } from '../types/data-type.js';
+import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
+import type { KernelExports } from '../wasm/runtime.js';
+
+/** A wasm buffer that grows by reallocate-and-copy, its size tracked in a MemoryReservation. */
+export class GrowableBuffer {
+  private buf: WasmBuffer | null = null;
+
+  constructor(
+    private readonly mem: WasmMemory,
+    private readonly reservation: MemoryReservation,
+    /** Byte value new bytes are set to on growth, or null to leave them undefined. */
+    private readonly fill: number | null,
+  ) {}
+
+  /** Address of the buffer (0 while empty). */
+  get ptr(): number {
+    return this.buf?.ptr ?? 0;
+  }
+
+  /** Current size in bytes. */
+  get byteLength(): number {
+    return this.buf?.byteLength ?? 0;
+  }
+
+  /** Grows to at least `bytes` (to at least twice the current size), keeping the contents when `keep`. */
+  ensure(bytes: number, keep = true): void {
+    const old = this.byteLength;
+    if (bytes <= old) return;
+    const size = Math.max(bytes, old * 2, 64);
+    this.reservation.grow(size);
+    let next: WasmBuffer;
+    try {
+      next = WasmBuffer.allocate(this.mem, size);
+    } catch (e) {
+      this.reservation.shrink(size);
+      throw e;
+    }
+    const view = next.bytes();
+    if (keep && this.buf) view.set(this.buf.bytes());
+    if (this.fill !== null) view.fill(this.fill, keep ? old : 0);
+    this.drop();
+    this.buf = next;
+  }
+
+  /** Sets the first `bytes` bytes to `value`. */
+  fillPrefix(value: number, bytes: number): void {
+    if (this.buf) this.mem.u8(this.buf.ptr, Math.min(bytes, this.buf.byteLength)).fill(value);
+  }
+
+  /** Frees the buffer and its reservation. */
+  release(): void {
+    this.drop();
+  }
+
+  private drop(): void {
+    if (!this.buf) return;
+    this.reservation.shrink(this.buf.byteLength);
+    this.buf.release();
+    this.buf = null;
+  }
+}
+
+/** Kernel name suffix of the fixed layout per type, or null when the key needs the encoded layout. */
+function fixedSuffix(type: DataType): string | null {
+  switch (type.kind) {
+    case 'boolean':
+    case 'int8':
+      return 'i8';
+    case 'int16':
+      return 'i16';
+    case 'int32':
+    case 'date32':
+      return 'i32';
+    case 'int64':
+    case 'decimal':
+    case 'timestamp':
+      return 'i64';
+    case 'float32':
+      return 'f32';
+    case 'float64':
+      return 'f64';
+    default:
+      return null;
+  }
+}
+
+/** The key kind code of assembly/lib/keys.ts for a type. */
+export function keyKind(type: DataType): number {
+  switch (type.kind) {
+    case 'null':
+      return 0;
+    case 'float32':
+      return 5;
+    case 'float64':
+      return 9;
+    case 'utf8':
+      return 16;
+    default:
+      return byteWidth(type);
+  }
+}
+
+/** Bytes a key column takes in every encoded key row (flag byte + fixed part). */
+function encodedFixedBytes(type: DataType): number {
+  const kind = keyKind(type);
+  return 1 + (kind === 5 || kind === 16 ? 4 : kind === 9 ? 8 : kind);
+}
+
+/** Options of a KeyTable. */
+export interface KeyTableOptions {
+  /** Grouping (true): null keys form a group of their own. Joins (false): a row with a null key gets -1. */
+  readonly nullsFormGroups: boolean;
+  /** Called before the group capacity grows, with the new capacity, so per-group arrays can follow. */
+  readonly onGrow?: (groupCapacity: number) => void;
+  /** Initial group capacity (rounded up to a power of two). */
+  readonly initialGroups?: number;
+}
+
+const STATE_BYTES = 16;
+const FIXED_SLOT = 16;
+const ENC_SLOT = 8;
+
+/** A group-id hash table over one or more key columns (see the module doc). */
+export class KeyTable {
+  /** 'fixed' for one fixed-width key column, 'encoded' otherwise. */
+  readonly layout: 'fixed' | 'encoded';
+  private readonly suffix: string | null;
+  private readonly state: WasmBuffer;
+  private slots: GrowableBuffer;
+  private readonly keys: GrowableBuffer; // fixed: u64 per group; encoded: {off, len} per group
+  private readonly arena: GrowableBuffer; // encoded: key rows of the groups
+  private readonly desc: WasmBuffer | null; // encoded: column descriptors
+  private readonly rowOffs: GrowableBuffer;
+  private readonly rowBytes: GrowableBuffer;
+  private readonly rowMask: GrowableBuffer;
+  private readonly fixedRowBytes: number;
+  private capacity = 0;
+  private groupCap: number;
+  private released = false;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    readonly keyTypes: readonly DataType[],
+    private readonly reservation: MemoryReservation,
+    private readonly options: KeyTableOptions,
+  ) {
+    if (keyTypes.length === 0) throw new InternalError('KeyTable needs at least one key column');
+    this.suffix = keyTypes.length === 1 ? fixedSuffix(keyTypes[0]!) : null;
+    this.layout = this.suffix ? 'fixed' : 'encoded';
+    this.slots = new GrowableBuffer(mem, reservation, null);
+    this.keys = new GrowableBuffer(mem, reservation, null);
+    this.arena = new GrowableBuffer(mem, reservation, null);
+    this.rowOffs = new GrowableBuffer(mem, reservation, null);
+    this.rowBytes = new GrowableBuffer(mem, reservation, null);
+    this.rowMask = new GrowableBuffer(mem, reservation, null);
+    this.fixedRowBytes = keyTypes.reduce((s, t) => s + encodedFixedBytes(t), 0);
+    reservation.grow(STATE_BYTES + (this.layout === 'encoded' ? keyTypes.length * 16 : 0));
+    this.state = WasmBuffer.allocate(mem, STATE_BYTES);
+    const st = mem.i32(this.state.ptr, 4);
+    st[0] = 0;
+    st[1] = -1;
+    st[2] = 0;
+    st[3] = 0;
+    this.desc = this.layout === 'encoded' ? WasmBuffer.allocate(mem, keyTypes.length * 16) : null;
+    this.groupCap = nextPow2(Math.max(16, options.initialGroups ?? 256));
+    try {
+      this.allocateTable(this.groupCap * 2, false);
+      this.keys.ensure(this.groupCap * 8);
+      if (this.layout === 'encoded') this.arena.ensure(this.groupCap * this.fixedRowBytes);
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+  }
+
+  /** Number of distinct keys (groups) so far. */
+  get numGroups(): number {
+    return this.mem.i32(this.state.ptr, 1)[0]!;
+  }
+
+  /** Capacity of per-group arrays the table guarantees before it calls onGrow again. */
+  get groupCapacity(): number {
+    return this.groupCap;
+  }
+
+  /** Id of the null-key group of the fixed layout, or -1. */
+  get nullGroup(): number {
+    return this.mem.i32(this.state.ptr, 2)[1]!;
+  }
+
+  /** Insert-or-lookup: writes the group id of each of the `n` rows of `keys` to the i32 array at `gids`. */
+  insert(keys: readonly Column[], n: number, gids: number): void {
+    if (n === 0) return;
+    const nullGroups = this.options.nullsFormGroups ? 1 : 0;
+    if (this.layout === 'fixed') {
+      const c = keys[0]!;
+      const fn = this.k[`ht_insert_${this.suffix}`]!;
+      let done = 0;
+      while (done < n) {
+        done = fn(this.state.ptr, this.slots.ptr, this.capacity - 1, this.keys.ptr, c.valuesPtr, c.validityPtr, nullGroups, n, done, gids, this.groupCap);
+        if (done < n) this.growGroups();
+      }
+      return;
+    }
+    const mask = this.encode(keys, n, !this.options.nullsFormGroups);
+    let done = 0;
+    while (done < n) {
+      done = this.k.ht_insert_enc!(
+        this.state.ptr, this.slots.ptr, this.capacity - 1, this.arena.ptr, this.arena.byteLength, this.keys.ptr,
+        this.rowOffs.ptr, this.rowBytes.ptr, mask, n, done, gids, this.groupCap,
+      );
+      if (done < n) {
+        if (this.numGroups >= this.groupCap) this.growGroups();
+        else {
+          const offs = this.mem.i32(this.rowOffs.ptr, n + 1);
+          const used = this.mem.i32(this.state.ptr, 3)[2]!;
+          this.arena.ensure(used + offs[done + 1]! - offs[done]!);
+        }
+      }
+    }
+  }
+
+  /**
+   * Insert-or-lookup where only rows whose byte in `rowMask` is non-zero take part (the others get
+   * -1). Encoded layout only; used for count(distinct) over (group id, value) pairs.
+   */
+  insertMasked(keys: readonly Column[], n: number, rowMask: number, gids: number): void {
+    if (this.layout !== 'encoded') throw new InternalError('insertMasked needs the encoded layout');
+    if (n === 0) return;
+    this.encode(keys, n, false);
+    let done = 0;
+    while (done < n) {
+      done = this.k.ht_insert_enc!(
+        this.state.ptr, this.slots.ptr, this.capacity - 1, this.arena.ptr, this.arena.byteLength, this.keys.ptr,
+        this.rowOffs.ptr, this.rowBytes.ptr, rowMask, n, done, gids, this.groupCap,
+      );
+      if (done < n) {
+        if (this.numGroups >= this.groupCap) this.growGroups();
+        else {
+          const offs = this.mem.i32(this.rowOffs.ptr, n + 1);
+          const used = this.mem.i32(this.state.ptr, 3)[2]!;
+          this.arena.ensure(used + offs[done + 1]! - offs[done]!);
+        }
+      }
+    }
+  }
+
+  /** Lookup only: writes each row's group id, or -1 when its key is absent (or null, unless nulls form groups). */
+  lookup(keys: readonly Column[], n: number, gids: number): void {
+    if (n === 0) return;
+    const nullGroups = this.options.nullsFormGroups ? 1 : 0;
+    if (this.layout === 'fixed') {
+      const c = keys[0]!;
+      this.k[`ht_lookup_${this.suffix}`]!(this.state.ptr, this.slots.ptr, this.capacity - 1, c.valuesPtr, c.validityPtr, nullGroups, n, gids);
+      return;
+    }
+    const mask = this.encode(keys, n, !this.options.nullsFormGroups);
+    this.k.ht_lookup_enc!(this.slots.ptr, this.capacity - 1, this.arena.ptr, this.keys.ptr, this.rowOffs.ptr, this.rowBytes.ptr, mask, n, gids);
+  }
+
+  /** Key column `c` of groups [start, start + count) (needs the `aggregate` module's finishers). */
+  keyColumn(c: number, start: number, count: number): Column {
+    const type = this.keyTypes[c]!;
+    const mem = this.mem;
+    if (this.layout === 'fixed') {
+      const width = byteWidth(type);
+      const values = WasmBuffer.allocate(mem, Math.max(1, count) * width);
+      this.k.fin_keys!(this.keys.ptr, start, count, width, type.kind === 'float32' ? 1 : 0, values.ptr);
+      const ng = this.nullGroup;
+      if (ng >= start && ng < start + count) {
+        const validity = WasmBuffer.allocate(mem, count);
+        const v = validity.bytes();
+        v.fill(1);
+        v[ng - start] = 0;
+        return new Column(type, count, values, validity, null, 1);
+      }
+      return new Column(type, count, values, null, null, 0);
+    }
+    const desc = this.desc!.ptr;
+    if (type.kind === 'null') return new Column(type, count, null, null, null, count);
+    const validity = WasmBuffer.allocate(mem, Math.max(1, count));
+    let values: WasmBuffer;
+    let offsets: WasmBuffer | null = null;
+    if (type.kind === 'utf8') {
+      const bytes = this.k.decode_key_strlen!(desc, c, this.arena.ptr, this.keys.ptr, start, count);
+      values = WasmBuffer.allocate(mem, Math.max(1, bytes));
+      offsets = WasmBuffer.allocate(mem, (count + 1) * 4);
+    } else {
+      values = WasmBuffer.allocate(mem, Math.max(1, count) * byteWidth(type));
+    }
+    const nulls = this.k.decode_key_column!(desc, c, this.arena.ptr, this.keys.ptr, start, count, values.ptr, validity.ptr, offsets?.ptr ?? 0);
+    if (nulls === 0) {
+      validity.release();
+      return new Column(type, count, values, null, offsets, 0);
+    }
+    return new Column(type, count, values, validity, offsets, nulls);
+  }
+
+  /** Frees all memory of the table (idempotent). */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    for (const b of [this.slots, this.keys, this.arena, this.rowOffs, this.rowBytes, this.rowMask]) b.release();
+    this.state.release();
+    this.desc?.release();
+    this.reservation.shrink(STATE_BYTES + (this.layout === 'encoded' ? this.keyTypes.length * 16 : 0));
+  }
+
+  /** Encodes the key rows of a batch into the row scratch; returns the row mask pointer (0 = all rows). */
+  private encode(keys: readonly Column[], n: number, maskNulls: boolean): number {
+    const mem = this.mem;
+    const d = mem.i32(this.desc!.ptr, keys.length * 4);
+    let total = n * this.fixedRowBytes;
+    keys.forEach((c, i) => {
+      d[i * 4] = keyKind(c.type);
+      d[i * 4 + 1] = c.valuesPtr;
+      d[i * 4 + 2] = c.validityPtr;
+      d[i * 4 + 3] = c.offsetsPtr;
+      if (c.type.kind === 'utf8') {
+        const o = mem.i32(c.offsetsPtr, n + 1);
+        total += o[n]! - o[0]!;
+      }
+    });
+    this.rowOffs.ensure((n + 1) * 4, false);
+    this.rowBytes.ensure(Math.max(1, total), false);
+    if (maskNulls) this.rowMask.ensure(n, false);
+    this.k.encode_keys!(this.desc!.ptr, keys.length, n, this.rowOffs.ptr, this.rowBytes.ptr, maskNulls ? this.rowMask.ptr : 0);
+    return maskNulls ? this.rowMask.ptr : 0;
+  }
+
+  private allocateTable(slots: number, rehash: boolean): void {
+    const slotBytes = this.layout === 'fixed' ? FIXED_SLOT : ENC_SLOT;
+    if (!rehash) {
+      this.slots.ensure(slots * slotBytes, false);
+      this.k.ht_clear!(this.slots.ptr, slots, slotBytes);
+      this.capacity = slots;
+      return;
+    }
+    const next = new GrowableBuffer(this.mem, this.reservation, null);
+    next.ensure(slots * slotBytes, false);
+    const rehashFn = this.layout === 'fixed' ? this.k.ht_rehash_fixed! : this.k.ht_rehash_enc!;
+    rehashFn(this.slots.ptr, this.capacity, next.ptr, slots - 1);
+    this.slots.release();
+    this.slots = next;
+    this.capacity = slots;
+  }
+
+  private growGroups(): void {
+    const cap = this.groupCap * 2;
+    this.options.onGrow?.(cap);
+    this.keys.ensure(cap * 8);
+    this.allocateTable(cap * 2, true);
+    this.groupCap = cap;
+  }
+}
+
+/** Smallest power of two >= n (n >= 1). */
+export function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}

@@ -1,0 +1,249 @@
+/**
+ * The analyzer: turns user-built expressions (column names, `*`, literals of loose types) into
+ * resolved, type-checked expressions over a child's output attributes, inserting Spark's implicit
+ * casts. It runs when a DataFrame is built, so a wrong column name or type fails before any data is
+ * read, with a message that names what exists.
+ */
+import { AnalysisError } from '../errors.js';
+import { type DataType, DataTypes, isNumeric, typeEquals, typeToString, isIntegral } from '../types/data-type.js';
+import { unknownColumn, closestMatch } from '../types/schema.js';
+import { commonType } from '../types/type-coercion.js';
+import { lookupFunction } from '../functions/registry.js';
+import {
+  type AttributeRef,
+  type Expr,
+  type AggregateCall,
+  exprName,
+  exprExists,
+  mapChildren,
+  newExprId,
+  transformUp,
+} from './expression.js';
+import { typeOfResolved, commonTypeOf } from './typing.js';
+
+/** Resolves column references in `e` against `input` and applies implicit casts. Stars are rejected here. */
+export function resolveExpr(e: Expr, input: readonly AttributeRef[]): Expr {
+  const resolved = transformUp(e, (x) => {
+    if (x.kind === 'unresolved') return resolveColumn(x.name, x.qualifier, input);
+    if (x.kind === 'star') throw new AnalysisError(`'${exprName(x)}' is only allowed as a select item`);
+    return x;
+  });
+  return coerce(resolved);
+}
+
+/** Resolves a select list: expands stars and names every item (attribute or alias). */
+export function resolveNamedList(exprs: readonly Expr[], input: readonly AttributeRef[]): Expr[] {
+  const out: Expr[] = [];
+  for (const e of exprs) {
+    if (e.kind === 'star') {
+      const attrs = e.qualifier ? input.filter((a) => a.qualifier?.toLowerCase() === e.qualifier!.toLowerCase()) : input;
+      if (e.qualifier && attrs.length === 0) throw new AnalysisError(`cannot resolve '${e.qualifier}.*': no relation is called '${e.qualifier}'`);
+      out.push(...attrs);
+    } else out.push(toNamed(resolveExpr(e, input)));
+  }
+  return out;
+}
+
+/** Gives an expression a name: attributes stay as they are, everything else gets an alias. */
+export function toNamed(e: Expr): Expr {
+  if (e.kind === 'attr' || e.kind === 'alias') return e;
+  return { kind: 'alias', child: e, name: exprName(e), id: newExprId() };
+}
+
+/** Resolves `name` (optionally `qualifier.name`) among `input`; ambiguity and absence are AnalysisErrors. */
+export function resolveColumn(name: string, qualifier: string | undefined, input: readonly AttributeRef[]): AttributeRef {
+  let q = qualifier;
+  let n = name;
+  if (!q && name.includes('.') && !input.some((a) => a.name === name)) {
+    const dot = name.lastIndexOf('.');
+    q = name.slice(0, dot);
+    n = name.slice(dot + 1);
+  }
+  const matches = (caseSensitive: boolean) =>
+    input.filter(
+      (a) =>
+        (caseSensitive ? a.name === n : a.name.toLowerCase() === n.toLowerCase()) &&
+        (!q || a.qualifier?.toLowerCase() === q.toLowerCase()),
+    );
+  let found = matches(true);
+  if (found.length === 0) found = matches(false);
+  const unique = [...new Map(found.map((a) => [a.id, a])).values()];
+  if (unique.length === 1) return unique[0]!;
+  const shown = q ? `${q}.${n}` : n;
+  if (unique.length > 1) {
+    throw new AnalysisError(
+      `reference '${shown}' is ambiguous: it could be ${unique.map((a) => (a.qualifier ? `${a.qualifier}.${a.name}` : a.name)).join(', ')}; ` +
+        `qualify it with an alias (df.alias('t') and col('t.${n}'))`,
+    );
+  }
+  const names = input.map((a) => (a.qualifier ? `${a.qualifier}.${a.name}` : a.name));
+  throw unknownColumn(shown, names);
+}
+
+/** Applies Spark's implicit casts bottom-up and checks operand types. */
+export function coerce(e: Expr): Expr {
+  return transformUp(e, coerceNode);
+}
+
+function coerceNode(e: Expr): Expr {
+  switch (e.kind) {
+    case 'binary': {
+      const lt = typeOfResolved(e.left).type;
+      const rt = typeOfResolved(e.right).type;
+      if (e.op === 'and' || e.op === 'or') {
+        return { ...e, left: requireBoolean(e.left, e.op), right: requireBoolean(e.right, e.op) };
+      }
+      if (['+', '-', '*', '/', '%'].includes(e.op)) {
+        const [l, r] = coerceArithmetic(e.left, lt, e.right, rt, e.op);
+        return { ...e, left: l, right: r };
+      }
+      const t = comparisonType(lt, rt, e.op);
+      return { ...e, left: castTo(e.left, t), right: castTo(e.right, t) };
+    }
+    case 'unary': {
+      if (e.op === 'not') return { ...e, child: requireBoolean(e.child, 'NOT') };
+      if (e.op === 'negate') {
+        const t = typeOfResolved(e.child).type;
+        if (!isNumeric(t) && t.kind !== 'null') throw new AnalysisError(`type mismatch: cannot negate ${exprName(e.child)} of type ${typeToString(t)}`);
+        return t.kind === 'null' ? { ...e, child: castTo(e.child, DataTypes.Integer) } : e;
+      }
+      return e;
+    }
+    case 'in': {
+      const t = commonTypeOf([e.child, ...e.list].map((x) => typeOfResolved(x).type), `IN (${exprName(e.child)})`);
+      return { ...e, child: castTo(e.child, t), list: e.list.map((x) => castTo(x, t)) };
+    }
+    case 'like': {
+      const t = typeOfResolved(e.child).type;
+      if (t.kind !== 'utf8' && t.kind !== 'null') {
+        throw new AnalysisError(`type mismatch: LIKE requires a string, but ${exprName(e.child)} is ${typeToString(t)}`);
+      }
+      return { ...e, child: castTo(e.child, DataTypes.String) };
+    }
+    case 'case': {
+      const values = [...e.branches.map(([, v]) => v), ...(e.otherwise ? [e.otherwise] : [])];
+      const t = commonTypeOf(values.map((v) => typeOfResolved(v).type), 'CASE WHEN');
+      const target = t.kind === 'null' ? DataTypes.String : t;
+      return {
+        ...e,
+        branches: e.branches.map(([c, v]) => [requireBoolean(c, 'WHEN'), castTo(v, target)] as const),
+        ...(e.otherwise ? { otherwise: castTo(e.otherwise, target) } : {}),
+      };
+    }
+    case 'call': {
+      const fn = lookupFunction(e.name);
+      const { argTypes } = fn.resolve(e.args.map(typeOfResolved));
+      return { ...e, args: e.args.map((a, i) => castTo(a, argTypes[i] ?? typeOfResolved(a).type)) };
+    }
+    case 'agg':
+      return coerceAggregate(e);
+    case 'cast':
+      return typeEquals(typeOfResolved(e.child).type, e.to) ? e.child : e;
+    default:
+      return e;
+  }
+}
+
+function coerceAggregate(e: AggregateCall): Expr {
+  if (!e.arg) return e;
+  const t = typeOfResolved(e.arg).type;
+  if ((e.fn === 'sum' || e.fn === 'avg') && t.kind === 'utf8') return { ...e, arg: castTo(e.arg, DataTypes.Double) };
+  if ((e.fn === 'sum' || e.fn === 'avg') && t.kind === 'null') return { ...e, arg: castTo(e.arg, DataTypes.Double) };
+  if ((e.fn === 'sum' || e.fn === 'avg') && !isNumeric(t)) {
+    throw new AnalysisError(`type mismatch: ${e.fn}(${exprName(e.arg)}) requires a numeric argument, got ${typeToString(t)}`);
+  }
+  if (exprExists(e.arg, (x) => x.kind === 'agg')) {
+    throw new AnalysisError(`aggregate function calls cannot be nested: ${exprName(e)}`);
+  }
+  return e;
+}
+
+function coerceArithmetic(l: Expr, lt: DataType, r: Expr, rt: DataType, op: string): [Expr, Expr] {
+  const okType = (t: DataType) => isNumeric(t) || t.kind === 'null';
+  if (!okType(lt) || !okType(rt)) {
+    const bad = !okType(lt) ? [l, lt] : [r, rt];
+    throw new AnalysisError(
+      `type mismatch: '${op}' needs numeric operands, but ${exprName(bad[0] as Expr)} is ${typeToString(bad[1] as DataType)} ` +
+        `(left ${typeToString(lt)}, right ${typeToString(rt)})`,
+    );
+  }
+  const L = lt.kind === 'null' ? (rt.kind === 'null' ? DataTypes.Double : rt) : lt;
+  const R = rt.kind === 'null' ? L : rt;
+  if (L.kind === 'decimal' || R.kind === 'decimal') {
+    if (L.kind === 'float32' || L.kind === 'float64' || R.kind === 'float32' || R.kind === 'float64') {
+      return [castTo(l, DataTypes.Double), castTo(r, DataTypes.Double)];
+    }
+    return [castTo(l, asDecimal(L)), castTo(r, asDecimal(R))];
+  }
+  if (op === '/') return [castTo(l, DataTypes.Double), castTo(r, DataTypes.Double)];
+  const t = commonType(L, R);
+  const target = isIntegral(t) && (t.kind === 'int8' || t.kind === 'int16') ? DataTypes.Integer : t.kind === 'float32' ? DataTypes.Double : t;
+  return [castTo(l, target), castTo(r, target)];
+}
+
+/** The decimal type that holds every value of an integral or decimal type. */
+function asDecimal(t: DataType): DataType {
+  switch (t.kind) {
+    case 'decimal':
+      return t;
+    case 'int8':
+      return DataTypes.decimal(3, 0);
+    case 'int16':
+      return DataTypes.decimal(5, 0);
+    case 'int32':
+      return DataTypes.decimal(10, 0);
+    default:
+      return DataTypes.decimal(18, 0);
+  }
+}
+
+function comparisonType(lt: DataType, rt: DataType, op: string): DataType {
+  if (lt.kind === 'null') return rt.kind === 'null' ? DataTypes.Boolean : rt;
+  if (rt.kind === 'null') return lt;
+  try {
+    return commonType(lt, rt);
+  } catch {
+    throw new AnalysisError(`type mismatch: cannot compare ${typeToString(lt)} with ${typeToString(rt)} using '${op}'`);
+  }
+}
+
+function requireBoolean(e: Expr, what: string): Expr {
+  const t = typeOfResolved(e).type;
+  if (t.kind === 'boolean') return e;
+  if (t.kind === 'null') return castTo(e, DataTypes.Boolean);
+  throw new AnalysisError(`type mismatch: ${what} requires a boolean operand, but ${exprName(e)} is ${typeToString(t)}`);
+}
+
+/** Wraps `e` in a cast to `t` unless it already has that type (literals are cast at fold time). */
+export function castTo(e: Expr, t: DataType): Expr {
+  const from = typeOfResolved(e).type;
+  if (typeEquals(from, t)) return e;
+  if (e.kind === 'literal' && e.value === null) return { kind: 'literal', value: null, type: t };
+  return { kind: 'cast', child: e, to: t };
+}
+
+/** Checks that an aggregate's output expressions only use grouping expressions outside aggregate calls. */
+export function checkAggregateExpressions(groupBy: readonly Expr[], aggregates: readonly Expr[]): void {
+  const groupKeys = groupBy.map(exprKey);
+  const check = (e: Expr): void => {
+    if (e.kind === 'agg') return;
+    if (groupKeys.includes(exprKey(e))) return;
+    if (e.kind === 'attr') {
+      const suggestion = closestMatch(e.name, groupBy.map(exprName));
+      throw new AnalysisError(
+        `column '${e.name}' is neither grouped nor aggregated; add it to groupBy or wrap it in an aggregate function such as first(${e.name})` +
+          (suggestion ? ` (grouping columns: ${groupBy.map(exprName).join(', ')})` : ''),
+      );
+    }
+    mapChildren(e, (c) => {
+      check(c);
+      return c;
+    });
+  };
+  for (const a of aggregates) check(a.kind === 'alias' ? a.child : a);
+}
+
+/** A structural key of an expression that ignores aliases' ids (for matching grouping expressions). */
+export function exprKey(e: Expr): string {
+  return JSON.stringify(e.kind === 'alias' ? e.child : e, (k, v) => (k === 'qualifier' || k === 'nullable' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+}

@@ -1,0 +1,315 @@
+import type { DataType } from '../types/data-type.js';
+import type { CellValue } from '../types/values.js';
+
+/**
+ * Expressions of the logical plan, one closed union (Catalyst's Expression tree).
+ *
+ * Before analysis a plan may hold `unresolved` column names and `star`; the analyzer replaces them
+ * with `attr` references that carry a unique id, so the optimizer can move expressions between plan
+ * nodes without name clashes. Physical planning turns attribute ids into column indices.
+ */
+export type Expr =
+  | UnresolvedColumn
+  | Star
+  | AttributeRef
+  | Literal
+  | Alias
+  | Cast
+  | BinaryExpr
+  | UnaryExpr
+  | InList
+  | Like
+  | CaseWhen
+  | FunctionCall
+  | AggregateCall;
+
+/** A column name not yet resolved against a schema; `qualifier` is a table alias (`t.col`). */
+export interface UnresolvedColumn {
+  readonly kind: 'unresolved';
+  readonly name: string;
+  readonly qualifier?: string;
+}
+
+/** `*` or `t.*`, expanded by the analyzer. */
+export interface Star {
+  readonly kind: 'star';
+  readonly qualifier?: string;
+}
+
+/** A resolved reference to a column produced by a child plan node, identified by `id`. */
+export interface AttributeRef {
+  readonly kind: 'attr';
+  readonly id: number;
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+  readonly qualifier?: string;
+}
+
+/** A constant; `value` uses the JavaScript representation of src/types/values.ts. */
+export interface Literal {
+  readonly kind: 'literal';
+  readonly value: CellValue;
+  readonly type: DataType;
+}
+
+/** Names an expression (`expr AS name`); `id` becomes the attribute id of the output column. */
+export interface Alias {
+  readonly kind: 'alias';
+  readonly child: Expr;
+  readonly name: string;
+  readonly id: number;
+}
+
+/** `CAST(child AS to)`. */
+export interface Cast {
+  readonly kind: 'cast';
+  readonly child: Expr;
+  readonly to: DataType;
+}
+
+/** Binary operators: arithmetic, comparison, logic. `<=>` is Spark's null-safe equality. */
+export type BinaryOp = '+' | '-' | '*' | '/' | '%' | '=' | '!=' | '<' | '<=' | '>' | '>=' | '<=>' | 'and' | 'or';
+
+/** A binary operation. */
+export interface BinaryExpr {
+  readonly kind: 'binary';
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+}
+
+/** Unary operators. */
+export type UnaryOp = 'not' | 'negate' | 'isNull' | 'isNotNull';
+
+/** A unary operation. */
+export interface UnaryExpr {
+  readonly kind: 'unary';
+  readonly op: UnaryOp;
+  readonly child: Expr;
+}
+
+/** `child IN (list...)` with literal list items. */
+export interface InList {
+  readonly kind: 'in';
+  readonly child: Expr;
+  readonly list: readonly Expr[];
+}
+
+/** `child LIKE pattern` with a literal pattern. */
+export interface Like {
+  readonly kind: 'like';
+  readonly child: Expr;
+  readonly pattern: string;
+  readonly escape: string;
+}
+
+/** `CASE WHEN c1 THEN v1 ... ELSE otherwise END` (`otherwise` absent = NULL). */
+export interface CaseWhen {
+  readonly kind: 'case';
+  readonly branches: readonly (readonly [Expr, Expr])[];
+  readonly otherwise?: Expr;
+}
+
+/** A call of a scalar function from the function registry (src/plan/functions.ts), by lower-case name. */
+export interface FunctionCall {
+  readonly kind: 'call';
+  readonly name: string;
+  readonly args: readonly Expr[];
+}
+
+/** Aggregate functions. */
+export type AggregateFn = 'sum' | 'count' | 'count_star' | 'min' | 'max' | 'avg' | 'count_distinct' | 'first';
+
+/** An aggregate function call; only valid inside an Aggregate node's output expressions. */
+export interface AggregateCall {
+  readonly kind: 'agg';
+  readonly fn: AggregateFn;
+  readonly arg: Expr | null;
+  readonly ignoreNulls: boolean;
+}
+
+/** A sort key of an orderBy. */
+export interface SortOrder {
+  readonly expr: Expr;
+  readonly ascending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+let nextId = 1;
+
+/** A fresh attribute id, unique within this process. */
+export function newExprId(): number {
+  return nextId++;
+}
+
+/** The direct children of an expression. */
+export function exprChildren(e: Expr): readonly Expr[] {
+  switch (e.kind) {
+    case 'unresolved':
+    case 'star':
+    case 'attr':
+    case 'literal':
+      return [];
+    case 'alias':
+    case 'cast':
+    case 'unary':
+    case 'like':
+      return [e.child];
+    case 'binary':
+      return [e.left, e.right];
+    case 'in':
+      return [e.child, ...e.list];
+    case 'case':
+      return [...e.branches.flatMap(([c, v]) => [c, v]), ...(e.otherwise ? [e.otherwise] : [])];
+    case 'call':
+      return e.args;
+    case 'agg':
+      return e.arg ? [e.arg] : [];
+  }
+}
+
+/** Rebuilds `e` with its children replaced by `f(child)` (bottom-up transforms use this). */
+export function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
+  switch (e.kind) {
+    case 'unresolved':
+    case 'star':
+    case 'attr':
+    case 'literal':
+      return e;
+    case 'alias':
+      return { ...e, child: f(e.child) };
+    case 'cast':
+      return { ...e, child: f(e.child) };
+    case 'unary':
+      return { ...e, child: f(e.child) };
+    case 'like':
+      return { ...e, child: f(e.child) };
+    case 'binary':
+      return { ...e, left: f(e.left), right: f(e.right) };
+    case 'in':
+      return { ...e, child: f(e.child), list: e.list.map(f) };
+    case 'case':
+      return {
+        ...e,
+        branches: e.branches.map(([c, v]) => [f(c), f(v)] as const),
+        ...(e.otherwise ? { otherwise: f(e.otherwise) } : {}),
+      };
+    case 'call':
+      return { ...e, args: e.args.map(f) };
+    case 'agg':
+      return { ...e, arg: e.arg ? f(e.arg) : null };
+  }
+}
+
+/** Applies `f` to every node bottom-up (children first). */
+export function transformUp(e: Expr, f: (e: Expr) => Expr): Expr {
+  return f(mapChildren(e, (c) => transformUp(c, f)));
+}
+
+/** True if `pred` holds for `e` or any descendant. */
+export function exprExists(e: Expr, pred: (e: Expr) => boolean): boolean {
+  return pred(e) || exprChildren(e).some((c) => exprExists(c, pred));
+}
+
+/** The attribute ids an expression references. */
+export function referencedIds(e: Expr, into: Set<number> = new Set()): Set<number> {
+  if (e.kind === 'attr') into.add(e.id);
+  for (const c of exprChildren(e)) referencedIds(c, into);
+  return into;
+}
+
+/** The output name Spark would give an expression (`(a + 1)`, `sum(x)`, ...). */
+export function exprName(e: Expr): string {
+  switch (e.kind) {
+    case 'unresolved':
+      return e.name;
+    case 'star':
+      return e.qualifier ? `${e.qualifier}.*` : '*';
+    case 'attr':
+      return e.name;
+    case 'literal':
+      return e.value === null ? 'NULL' : typeof e.value === 'string' ? e.value : String(e.value);
+    case 'alias':
+      return e.name;
+    case 'cast':
+      return exprName(e.child);
+    case 'binary': {
+      const op = e.op === 'and' ? 'AND' : e.op === 'or' ? 'OR' : e.op;
+      return `(${exprName(e.left)} ${op} ${exprName(e.right)})`;
+    }
+    case 'unary':
+      return e.op === 'not'
+        ? `(NOT ${exprName(e.child)})`
+        : e.op === 'negate'
+          ? `(- ${exprName(e.child)})`
+          : `(${exprName(e.child)} IS ${e.op === 'isNull' ? 'NULL' : 'NOT NULL'})`;
+    case 'in':
+      return `(${exprName(e.child)} IN (${e.list.map(exprName).join(', ')}))`;
+    case 'like':
+      return `${exprName(e.child)} LIKE ${e.pattern}`;
+    case 'case':
+      return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprName(c)} THEN ${exprName(v)}`).join(' ')}${e.otherwise ? ` ELSE ${exprName(e.otherwise)}` : ''} END`;
+    case 'call':
+      return `${e.name}(${e.args.map(exprName).join(', ')})`;
+    case 'agg':
+      if (e.fn === 'count_star') return 'count(1)';
+      if (e.fn === 'count_distinct') return `count(DISTINCT ${e.arg ? exprName(e.arg) : ''})`;
+      return `${e.fn}(${e.arg ? exprName(e.arg) : ''})`;
+  }
+}
+
+/** Compact text of an expression for plan output: attributes print as `name#id`. */
+export function exprToString(e: Expr): string {
+  switch (e.kind) {
+    case 'attr':
+      return `${e.name}#${e.id}`;
+    case 'literal':
+      return e.value === null ? 'null' : typeof e.value === 'string' ? `'${e.value}'` : String(e.value);
+    case 'alias':
+      return `${exprToString(e.child)} AS ${e.name}#${e.id}`;
+    case 'cast':
+      return `cast(${exprToString(e.child)} as ${typeLabel(e.to)})`;
+    case 'binary':
+      return `(${exprToString(e.left)} ${e.op === 'and' ? 'AND' : e.op === 'or' ? 'OR' : e.op} ${exprToString(e.right)})`;
+    case 'unary':
+      return e.op === 'not'
+        ? `NOT ${exprToString(e.child)}`
+        : e.op === 'negate'
+          ? `-${exprToString(e.child)}`
+          : `${e.op}(${exprToString(e.child)})`;
+    case 'in':
+      return `${exprToString(e.child)} IN (${e.list.map(exprToString).join(',')})`;
+    case 'like':
+      return `${exprToString(e.child)} LIKE '${e.pattern}'`;
+    case 'case':
+      return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprToString(c)} THEN ${exprToString(v)}`).join(' ')}${e.otherwise ? ` ELSE ${exprToString(e.otherwise)}` : ''} END`;
+    case 'call':
+      return `${e.name}(${e.args.map(exprToString).join(', ')})`;
+    case 'agg':
+      if (e.fn === 'count_star') return 'count(1)';
+      if (e.fn === 'count_distinct') return `count(distinct ${e.arg ? exprToString(e.arg) : ''})`;
+      return `${e.fn}(${e.arg ? exprToString(e.arg) : ''})`;
+    default:
+      return exprName(e);
+  }
+}
+
+function typeLabel(t: DataType): string {
+  return t.kind === 'decimal' ? `decimal(${t.precision},${t.scale})` : t.kind;
+}
+
+/** Splits a predicate into its AND-ed parts. */
+export function splitConjuncts(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === 'and' ? [...splitConjuncts(e.left), ...splitConjuncts(e.right)] : [e];
+}
+
+/** Joins predicates with AND (undefined for an empty list). */
+export function conjunction(parts: readonly Expr[]): Expr | undefined {
+  return parts.reduce<Expr | undefined>((acc, p) => (acc ? { kind: 'binary', op: 'and', left: acc, right: p } : p), undefined);
+}
+
+/** A literal expression. */
+export function literal(value: CellValue, type: DataType): Literal {
+  return { kind: 'literal', value, type };
+}

@@ -1,0 +1,274 @@
+/**
+ * The physical planner: turns an optimized logical plan into a tree of physical operators, one
+ * function per logical node (DuckDB's plan_<op>.cpp). Expressions that operators need as columns
+ * (group keys, aggregate inputs, join keys, sort keys) are computed by a Project placed below the
+ * operator; expressions over operator results (e.g. `sum(x) / count(x)`) by a Project above it.
+ */
+import { InternalError, NotImplementedError } from '../errors.js';
+import { Schema, field } from '../types/schema.js';
+import type { PhysicalOperator } from '../exec/operator.js';
+import { MemoryScanExec } from '../exec/memory-scan-exec.js';
+import { ProjectExec } from '../exec/project-exec.js';
+import { FilterExec } from '../exec/filter-exec.js';
+import { LimitExec } from '../exec/limit-exec.js';
+import { UnionExec } from '../exec/union-exec.js';
+import { HashAggregateExec, type AggregateSpec } from '../exec/hash-aggregate-exec.js';
+import { HashJoinExec, type JoinType as PhysicalJoinType } from '../exec/hash-join-exec.js';
+import { SortExec } from '../exec/sort-exec.js';
+import { ParquetScanExec } from '../exec/parquet-scan-exec.js';
+import { compileExpr, evaluateToColumn } from '../exec/expression-eval.js';
+import {
+  type AggregateCall,
+  type AttributeRef,
+  type Expr,
+  literal,
+  newExprId,
+  referencedIds,
+  splitConjuncts,
+  conjunction,
+  transformUp,
+} from './expression.js';
+import { type LogicalPlan, type Aggregate, type Join, type Sort, outputOf } from './logical-plan.js';
+import { exprKey } from './analyzer.js';
+import { typeOfResolved } from './typing.js';
+import { estimateRows } from './statistics.js';
+
+/** A physical operator together with the attributes its columns carry, in order. */
+interface Planned {
+  readonly op: PhysicalOperator;
+  readonly output: readonly AttributeRef[];
+}
+
+/** Plans a logical plan into a physical operator tree whose columns match `outputOf(plan)`. */
+export function createPhysicalPlan(plan: LogicalPlan): PhysicalOperator {
+  return planNode(plan).op;
+}
+
+function planNode(plan: LogicalPlan): Planned {
+  switch (plan.kind) {
+    case 'parquet': {
+      const output = outputOf(plan);
+      const op = new ParquetScanExec(plan.source, { columns: output.map((a) => a.name), predicates: plan.predicates });
+      return { op, output };
+    }
+    case 'local':
+      return { op: new MemoryScanExec(plan.schema, plan.batches), output: plan.attributes };
+    case 'subqueryAlias': {
+      const child = planNode(plan.child);
+      return { op: child.op, output: outputOf(plan) };
+    }
+    case 'project': {
+      const child = planNode(plan.child);
+      return { op: new ProjectExec(child.op, plan.exprs, child.output), output: outputOf(plan) };
+    }
+    case 'filter': {
+      const child = planNode(plan.child);
+      return { op: new FilterExec(child.op, plan.condition, child.output), output: child.output };
+    }
+    case 'limit': {
+      if (plan.child.kind === 'sort') return planSort(plan.child, plan.n);
+      const child = planNode(plan.child);
+      return { op: new LimitExec(child.op, plan.n), output: child.output };
+    }
+    case 'sort':
+      return planSort(plan, undefined);
+    case 'distinct': {
+      const child = planNode(plan.child);
+      const op = new HashAggregateExec(child.op, child.output.map((_, i) => i), []);
+      return { op, output: child.output };
+    }
+    case 'union': {
+      const children = plan.children.map(planNode);
+      const output = outputOf(plan);
+      const schema = new Schema(output.map((a) => field(a.name, a.type, a.nullable)));
+      return { op: new UnionExec(schema, children.map((c) => c.op)), output };
+    }
+    case 'aggregate':
+      return planAggregate(plan);
+    case 'join':
+      return planJoin(plan);
+  }
+}
+
+/** Appends computed columns to a child: returns the new child and the index of each expression's column. */
+function withComputedColumns(child: Planned, exprs: readonly Expr[]): { planned: Planned; indices: number[] } {
+  const extra: Expr[] = [];
+  const indices = exprs.map((e) => {
+    if (e.kind === 'attr') {
+      const i = child.output.findIndex((a) => a.id === e.id);
+      if (i >= 0) return i;
+    }
+    extra.push({ kind: 'alias', child: e, name: `_k${extra.length}`, id: newExprId() });
+    return child.output.length + extra.length - 1;
+  });
+  if (extra.length === 0) return { planned: child, indices };
+  const exprsOut = [...child.output, ...extra];
+  const op = new ProjectExec(child.op, exprsOut, child.output);
+  const output = exprsOut.map((e) => attrOf(e));
+  return { planned: { op, output }, indices };
+}
+
+function attrOf(e: Expr): AttributeRef {
+  if (e.kind === 'attr') return e;
+  if (e.kind === 'alias') {
+    const t = typeOfResolved(e.child);
+    return { kind: 'attr', id: e.id, name: e.name, type: t.type, nullable: t.nullable };
+  }
+  throw new InternalError('attrOf: expression is not named');
+}
+
+/** Drops helper columns: keeps the first `n` columns of a planned node. */
+function keepFirst(p: Planned, n: number): Planned {
+  if (p.output.length === n) return p;
+  const keep = p.output.slice(0, n);
+  return { op: new ProjectExec(p.op, keep, p.output), output: keep };
+}
+
+function planSort(plan: Sort, limit: number | undefined): Planned {
+  const child = planNode(plan.child);
+  const { planned, indices } = withComputedColumns(child, plan.orders.map((o) => o.expr));
+  const keys = plan.orders.map((o, i) => ({ index: indices[i]!, ascending: o.ascending, nullsFirst: o.nullsFirst }));
+  const op = new SortExec(planned.op, keys, limit);
+  return keepFirst({ op, output: planned.output }, child.output.length);
+}
+
+function planAggregate(plan: Aggregate): Planned {
+  const child = planNode(plan.child);
+  // Distinct aggregate calls, in first-seen order.
+  const calls: AggregateCall[] = [];
+  const callKeys: string[] = [];
+  const collect = (e: Expr) =>
+    transformUp(e, (x) => {
+      if (x.kind === 'agg' && !callKeys.includes(exprKey(x))) {
+        callKeys.push(exprKey(x));
+        calls.push(x);
+      }
+      return x;
+    });
+  plan.aggregates.forEach(collect);
+  const args = calls.filter((c) => c.arg).map((c) => c.arg!);
+  const { planned: input, indices } = withComputedColumns(child, [...plan.groupBy, ...args]);
+  const keyIdx = indices.slice(0, plan.groupBy.length);
+  let argPos = plan.groupBy.length;
+  const specs: AggregateSpec[] = calls.map((c, i) => ({
+    fn: c.fn,
+    input: c.arg ? indices[argPos++]! : null,
+    name: `_agg${i}`,
+    resultType: typeOfResolved(c).type,
+    ignoreNulls: c.ignoreNulls,
+  }));
+  const op = new HashAggregateExec(input.op, keyIdx, specs);
+  // Attributes of the aggregate's raw output: keys then one column per call.
+  const keyAttrs: AttributeRef[] = plan.groupBy.map((g, i) => {
+    const t = typeOfResolved(g);
+    return { kind: 'attr', id: newExprId(), name: `_key${i}`, type: t.type, nullable: t.nullable };
+  });
+  const aggAttrs: AttributeRef[] = calls.map((c, i) => {
+    const t = typeOfResolved(c);
+    return { kind: 'attr', id: newExprId(), name: `_agg${i}`, type: t.type, nullable: t.nullable };
+  });
+  const groupKeys = plan.groupBy.map(exprKey);
+  const rewrite = (e: Expr): Expr =>
+    transformUp(e, (x) => {
+      if (x.kind === 'agg') return aggAttrs[callKeys.indexOf(exprKey(x))]!;
+      return x;
+    });
+  const finalExprs = plan.aggregates.map((a) => {
+    const replaceKeys = (x: Expr): Expr => {
+      const gi = groupKeys.indexOf(exprKey(x));
+      if (gi >= 0 && x.kind !== 'alias') return keyAttrs[gi]!;
+      if (x.kind === 'agg') return x;
+      return mapExpr(x, replaceKeys);
+    };
+    const body = a.kind === 'alias' ? a.child : a;
+    const replaced = rewrite(replaceKeys(body));
+    if (a.kind === 'alias') return { ...a, child: replaced };
+    // A bare grouping attribute: keep its id and name.
+    return { kind: 'alias', child: replaced, name: a.kind === 'attr' ? a.name : 'col', id: a.kind === 'attr' ? a.id : newExprId() } as Expr;
+  });
+  const raw: Planned = { op, output: [...keyAttrs, ...aggAttrs] };
+  const project = new ProjectExec(raw.op, finalExprs, raw.output);
+  return { op: project, output: outputOf(plan) };
+}
+
+function mapExpr(e: Expr, f: (c: Expr) => Expr): Expr {
+  // Local import avoids widening expression.ts's public surface for one caller.
+  return mapChildrenExpr(e, f);
+}
+
+import { mapChildren as mapChildrenExpr } from './expression.js';
+
+function planJoin(plan: Join): Planned {
+  let left = planNode(plan.left);
+  let right = planNode(plan.right);
+  const leftIds = new Set(left.output.map((a) => a.id));
+  const rightIds = new Set(right.output.map((a) => a.id));
+  const conjuncts = plan.condition ? splitConjuncts(plan.condition) : [];
+  const leftKeys: Expr[] = [];
+  const rightKeys: Expr[] = [];
+  const residual: Expr[] = [];
+  for (const c of conjuncts) {
+    if (c.kind === 'binary' && c.op === '=') {
+      const l = referencedIds(c.left);
+      const r = referencedIds(c.right);
+      if (l.size > 0 && r.size > 0 && subset(l, leftIds) && subset(r, rightIds)) {
+        leftKeys.push(c.left);
+        rightKeys.push(c.right);
+        continue;
+      }
+      if (l.size > 0 && r.size > 0 && subset(l, rightIds) && subset(r, leftIds)) {
+        leftKeys.push(c.right);
+        rightKeys.push(c.left);
+        continue;
+      }
+    }
+    residual.push(c);
+  }
+  if (leftKeys.length === 0) {
+    // No equality: a cross product with the condition as residual, as a hash join on a constant key.
+    leftKeys.push(literal(1, { kind: 'int32' }));
+    rightKeys.push(literal(1, { kind: 'int32' }));
+  }
+  const leftWidth = left.output.length;
+  const rightWidth = right.output.length;
+  const l = withComputedColumns(left, leftKeys);
+  const r = withComputedColumns(right, rightKeys);
+  left = l.planned;
+  right = r.planned;
+  const joinType = plan.joinType === 'cross' ? 'inner' : plan.joinType;
+  const joinedOutput = joinType === 'left_semi' || joinType === 'left_anti' ? left.output : [...left.output, ...right.output];
+  const residualExpr = conjunction(residual);
+  const options: { buildSide: 'left' | 'right'; residual?: (candidates: import('../types/batch.js').Batch) => import('../types/column.js').Column } = {
+    buildSide: chooseBuildSide(plan),
+  };
+  if (residualExpr) {
+    const compiled = compileExpr(residualExpr, [...left.output, ...right.output]);
+    options.residual = (candidates) => evaluateToColumn(compiled, candidates);
+  }
+  if (!isPhysicalJoinType(joinType)) throw new NotImplementedError(`join type ${plan.joinType}`);
+  const op = new HashJoinExec(left.op, right.op, l.indices, r.indices, joinType, options);
+  const planned: Planned = { op, output: joinedOutput };
+  // Drop the computed key columns.
+  const keep = joinType === 'left_semi' || joinType === 'left_anti'
+    ? joinedOutput.slice(0, leftWidth)
+    : [...joinedOutput.slice(0, leftWidth), ...joinedOutput.slice(left.output.length, left.output.length + rightWidth)];
+  if (keep.length === joinedOutput.length) return { op, output: outputOf(plan) };
+  return { op: new ProjectExec(planned.op, keep, joinedOutput), output: outputOf(plan) };
+}
+
+function chooseBuildSide(plan: Join): 'left' | 'right' {
+  if (plan.joinType === 'left_semi' || plan.joinType === 'left_anti' || plan.joinType === 'left') return 'right';
+  if (plan.joinType === 'right') return 'left';
+  const l = estimateRows(plan.left);
+  const r = estimateRows(plan.right);
+  return l !== undefined && r !== undefined && l < r ? 'left' : 'right';
+}
+
+function isPhysicalJoinType(t: string): t is PhysicalJoinType {
+  return ['inner', 'left', 'right', 'full', 'left_semi', 'left_anti'].includes(t);
+}
+
+function subset(a: Set<number>, b: Set<number>): boolean {
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}

@@ -1,0 +1,108 @@
+import { AnalysisError, InternalError } from '../errors.js';
+import { type DataType, DataTypes, isNumeric, typeToString } from '../types/data-type.js';
+import { arithmeticResultType, avgResultType, commonType, sumResultType } from '../types/type-coercion.js';
+import { lookupFunction } from '../functions/registry.js';
+import { type Expr, exprName } from './expression.js';
+
+/** The type of a resolved expression and whether it can be null. */
+export interface TypeInfo {
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+/**
+ * The type of an analyzed expression. The analyzer has already inserted the casts that make operand
+ * types agree (see analyzer.ts), so this only reads types off the tree.
+ */
+export function typeOfResolved(e: Expr): TypeInfo {
+  switch (e.kind) {
+    case 'attr':
+      return { type: e.type, nullable: e.nullable };
+    case 'literal':
+      return { type: e.type, nullable: e.value === null };
+    case 'alias':
+      return typeOfResolved(e.child);
+    case 'cast': {
+      const c = typeOfResolved(e.child);
+      // Casts from strings (unparsable text) and into narrower decimals (overflow) yield null.
+      const mayFail = c.type.kind === 'utf8' || e.to.kind === 'decimal';
+      return { type: e.to, nullable: c.nullable || mayFail };
+    }
+    case 'binary': {
+      const l = typeOfResolved(e.left);
+      const r = typeOfResolved(e.right);
+      switch (e.op) {
+        case '+':
+        case '-':
+        case '*':
+          return { type: arithmeticResultType(e.op, l.type, r.type), nullable: l.nullable || r.nullable || l.type.kind === 'decimal' };
+        case '/':
+        case '%':
+          return { type: arithmeticResultType(e.op, l.type, r.type), nullable: true };
+        case '<=>':
+          return { type: DataTypes.Boolean, nullable: false };
+        default:
+          return { type: DataTypes.Boolean, nullable: l.nullable || r.nullable };
+      }
+    }
+    case 'unary': {
+      const c = typeOfResolved(e.child);
+      if (e.op === 'isNull' || e.op === 'isNotNull') return { type: DataTypes.Boolean, nullable: false };
+      if (e.op === 'not') return { type: DataTypes.Boolean, nullable: c.nullable };
+      return c;
+    }
+    case 'in':
+      return { type: DataTypes.Boolean, nullable: [e.child, ...e.list].some((x) => typeOfResolved(x).nullable) };
+    case 'like':
+      return { type: DataTypes.Boolean, nullable: typeOfResolved(e.child).nullable };
+    case 'case': {
+      const values = [...e.branches.map(([, v]) => v), ...(e.otherwise ? [e.otherwise] : [])].map(typeOfResolved);
+      return { type: values[0]!.type, nullable: !e.otherwise || values.some((v) => v.nullable) };
+    }
+    case 'call': {
+      const fn = lookupFunction(e.name);
+      return fn.resolve(e.args.map(typeOfResolved)).result;
+    }
+    case 'agg':
+      return aggregateType(e.fn, e.arg ? typeOfResolved(e.arg) : undefined);
+    default:
+      throw new InternalError(`typeOfResolved on an unresolved expression ${exprName(e)}`);
+  }
+}
+
+/** Spark's result type of an aggregate function. */
+export function aggregateType(fn: string, arg: TypeInfo | undefined): TypeInfo {
+  switch (fn) {
+    case 'count':
+    case 'count_star':
+    case 'count_distinct':
+      return { type: DataTypes.Long, nullable: false };
+    case 'sum':
+      requireNumeric(fn, arg!.type);
+      return { type: sumResultType(arg!.type), nullable: true };
+    case 'avg':
+      requireNumeric(fn, arg!.type);
+      return { type: avgResultType(arg!.type), nullable: true };
+    default:
+      return { type: arg!.type, nullable: true };
+  }
+}
+
+/** The common type of several expressions' types (CASE branches, IN lists, coalesce). */
+export function commonTypeOf(types: readonly DataType[], what: string): DataType {
+  let t = types[0]!;
+  for (const u of types.slice(1)) {
+    try {
+      t = commonType(t, u);
+    } catch {
+      throw new AnalysisError(`${what}: cannot find a common type for ${typeToString(t)} and ${typeToString(u)}`);
+    }
+  }
+  return t;
+}
+
+function requireNumeric(fn: string, t: DataType): void {
+  if (!isNumeric(t) && t.kind !== 'null') {
+    throw new AnalysisError(`function ${fn} requires a numeric argument, got ${typeToString(t)}`);
+  }
+}
