@@ -7,8 +7,12 @@
 // Seen flags (one byte per group): 0 no value yet, 1 has a value, 2 (decimal sums) overflowed past
 // the result precision, which Spark (non-ANSI) reports as null.
 export {
+  ht_hash_i8, ht_hash_i16, ht_hash_i32, ht_hash_i64, ht_hash_f32, ht_hash_f64,
   ht_insert_i8, ht_insert_i16, ht_insert_i32, ht_insert_i64, ht_insert_f32, ht_insert_f64,
   ht_lookup_i8, ht_lookup_i16, ht_lookup_i32, ht_lookup_i64, ht_lookup_f32, ht_lookup_f64,
+  dm_insert_i8, dm_insert_i16, dm_insert_i32, dm_insert_i64,
+  dm_lookup_i8, dm_lookup_i16, dm_lookup_i32, dm_lookup_i64,
+  key_range_i8, key_range_i16, key_range_i32, key_range_i64, dm_rebuild, ht_rebuild_fixed,
   ht_clear, ht_rehash_fixed, ht_rehash_enc, ht_insert_enc, ht_lookup_enc,
 } from './lib/hashtable';
 export { encode_keys, decode_key_strlen, decode_key_column } from './lib/keys';
@@ -19,7 +23,13 @@ export { encode_keys, decode_key_strlen, decode_key_column } from './lib/keys';
 
 // @ts-ignore: decorator
 @inline function sum_grouped<T, S>(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
-  if (validity == 0) {
+  if (validity == 0 && seen == 0) {
+    // No nulls so far: the caller tracks "seen" per batch instead of per row.
+    for (let i = 0; i < n; i++) {
+      const a = sums + (<usize>load<i32>(gids + (<usize>i << 2)) << alignof<S>());
+      store<S>(a, load<S>(a) + <S>load<T>(vals + (<usize>i << alignof<T>())));
+    }
+  } else if (validity == 0) {
     for (let i = 0; i < n; i++) {
       const g = <usize>load<i32>(gids + (<usize>i << 2));
       const a = sums + (g << alignof<S>());
@@ -38,7 +48,10 @@ export { encode_keys, decode_key_strlen, decode_key_column } from './lib/keys';
   }
 }
 
-/** sums[g] += vals[i] (int64, wrapping) and seen[g] = 1 for every non-null row i of group g = gids[i]. */
+/**
+ * sums[g] += vals[i] (int64, wrapping) and seen[g] = 1 for every non-null row i of group g = gids[i]
+ * (seen may be 0 when validity is 0: the caller then knows every touched group has a value).
+ */
 export function agg_sum_i8(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
   sum_grouped<i8, i64>(gids, vals, validity, n, sums, seen);
 }

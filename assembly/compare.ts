@@ -305,3 +305,56 @@ export function is_not_null(validity: usize, n: i32, out: usize): void {
   }
   for (; i < n; i++) store<u8>(out + <usize>i, load<u8>(validity + <usize>i) & 1);
 }
+
+/**
+ * Null-safe equality (<=>) fix-up of an eq result: rows where both sides are valid keep out[i];
+ * otherwise out[i] = 1 when both are null and 0 when one is. av/bv may be 0 (all valid). SIMD.
+ */
+export function null_safe_fix(out: usize, av: usize, bv: usize, n: i32): void {
+  const one = i8x16.splat(1);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const va = av == 0 ? one : v128.load(av + <usize>i);
+    const vb = bv == 0 ? one : v128.load(bv + <usize>i);
+    const both = v128.and(va, vb);
+    const neither = v128.xor(v128.or(va, vb), one);
+    const p = out + <usize>i;
+    v128.store(p, v128.or(v128.and(v128.load(p), both), neither));
+  }
+  for (; i < n; i++) {
+    const va: u8 = av == 0 ? 1 : load<u8>(av + <usize>i);
+    const vb: u8 = bv == 0 ? 1 : load<u8>(bv + <usize>i);
+    const p = out + <usize>i;
+    store<u8>(p, (load<u8>(p) & va & vb) | ((va | vb) ^ 1));
+  }
+}
+
+const POW10: StaticArray<i64> = [
+  1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000, 10000000000,
+  100000000000, 1000000000000, 10000000000000, 100000000000000, 1000000000000000,
+  10000000000000000, 100000000000000000, 1000000000000000000,
+];
+
+/** Three-way comparison of x * 10^k with y (k >= 0), exact: a scaled value beyond int64 is beyond y. */
+// @ts-ignore: decorator
+@inline function cmpScaled(x: i64, k: i32, y: i64): i32 {
+  if (k == 0) return x < y ? -1 : x > y ? 1 : 0;
+  const lim = i64.MAX_VALUE / unchecked(POW10[k]);
+  if (x > lim) return 1;
+  if (x < -lim) return -1;
+  const xs = x * unchecked(POW10[k]);
+  return xs < y ? -1 : xs > y ? 1 : 0;
+}
+
+/**
+ * Decimals of different scales: x (scale sa) <op> y (scale sb), compared exactly. Strides are 8 for
+ * a column and 0 for a scalar.
+ */
+export function cmp_dec(op: i32, a: usize, aStride: i32, sa: i32, b: usize, bStride: i32, sb: i32, n: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<i64>(a + <usize>(i * aStride));
+    const y = load<i64>(b + <usize>(i * bStride));
+    const c = sa >= sb ? -cmpScaled(y, sa - sb, x) : cmpScaled(x, sb - sa, y);
+    store<u8>(out + <usize>i, <u8>fromThreeWay(op, c));
+  }
+}

@@ -170,9 +170,14 @@ export function iota(dst: usize, n: i32): void {
 // @ts-ignore: decorator
 @inline const RADIX_DIGITS: i32 = (64 + RADIX_BITS - 1) / RADIX_BITS;
 
-/** Bytes of histogram scratch radix_sort_u64 needs. */
+/** Bytes of the digit histograms of an LSD radix sort (radix_histogram_u64 and friends). */
 export function radix_hist_bytes(): i32 {
   return RADIX_DIGITS * RADIX_BUCKETS * 4;
+}
+
+/** Number of radix digits of a u64 key. */
+export function radix_digits(): i32 {
+  return RADIX_DIGITS;
 }
 
 // @ts-ignore: decorator
@@ -182,14 +187,13 @@ export function radix_hist_bytes(): i32 {
 }
 
 /**
- * Histograms of every radix digit of `n` u64 keys in one pass over the keys (the first step of an
- * LSD radix sort, Knuth TAOCP vol. 3, 5.2.5). `hist` is radix_hist_bytes() bytes of u32 counts,
- * digit-major. Returns the number of digits (RADIX_DIGITS).
+ * Adds the histograms of every radix digit of keys [from, to) to `hist` (radix_hist_bytes() bytes of
+ * u32 counts, digit-major, zeroed by the caller before the first chunk): the first step of an LSD
+ * radix sort (Knuth, TAOCP vol. 3, 5.2.5), all digits in one pass over the keys.
  */
-export function radix_histogram_u64(keys: usize, n: i32, hist: usize): i32 {
-  memory.fill(hist, 0, <usize>radix_hist_bytes());
+export function radix_histogram_u64(keys: usize, from: i32, to: i32, hist: usize): void {
   // Unrolled for 8-bit digits: the eight counters of a key are bumped from its two 32-bit halves.
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const lo = load<u32>(keys + (<usize>i << 3));
     const hi = load<u32>(keys + (<usize>i << 3), 4);
     bump(hist, lo & 255);
@@ -201,28 +205,36 @@ export function radix_histogram_u64(keys: usize, n: i32, hist: usize): i32 {
     bump(hist + 6144, (hi >> 16) & 255);
     bump(hist + 7168, hi >> 24);
   }
-  return RADIX_DIGITS;
 }
 
 /**
- * One stable counting-sort pass of an LSD radix sort on digit `d`: moves keys and indices from src to
- * dst by that digit. Returns 0 without moving anything when every key has the same digit (the pass
- * can be skipped), 1 otherwise. `firstPass` != 0: the source indices are the identity (srcIdx is not read).
- * Driven per digit from TypeScript, so that V8 tiers the loop up after the first pass.
+ * Prepares the pass of digit `d` over `n` keys: returns 0 when every key has the same digit (the
+ * pass is skipped), else turns that digit's counts into bucket start positions and returns 1.
  */
-export function radix_pass_u64(srcKeys: usize, srcIdx: usize, dstKeys: usize, dstIdx: usize, n: i32, hist: usize, d: i32, firstPass: i32): i32 {
-  const mask: u64 = <u64>(RADIX_BUCKETS - 1);
+export function radix_prefix_u64(keys: usize, n: i32, hist: usize, d: i32): i32 {
   const counts = hist + (<usize>(d * RADIX_BUCKETS) << 2);
-  const shift = <u64>(d * RADIX_BITS);
-  if (n == 0 || load<u32>(counts + (<usize>((load<u64>(srcKeys) >> shift) & mask) << 2)) == <u32>n) return 0;
+  const digit = <usize>((load<u64>(keys) >> <u64>(d * RADIX_BITS)) & <u64>(RADIX_BUCKETS - 1));
+  if (n == 0 || load<u32>(counts + (digit << 2)) == <u32>n) return 0;
   let sum: u32 = 0;
   for (let b = 0; b < RADIX_BUCKETS; b++) {
     const c = load<u32>(counts + (<usize>b << 2));
     store<u32>(counts + (<usize>b << 2), sum);
     sum += c;
   }
+  return 1;
+}
+
+/**
+ * Scatters keys [from, to) and their indices from src to dst by digit `d` (one stable counting-sort
+ * pass, after radix_prefix_u64). `firstPass` != 0: the source indices are the identity and srcIdx
+ * is not read. Called chunk by chunk from TypeScript, so that V8 tiers the loop up early.
+ */
+export function radix_scatter_u64(srcKeys: usize, srcIdx: usize, dstKeys: usize, dstIdx: usize, from: i32, to: i32, hist: usize, d: i32, firstPass: i32): void {
+  const mask: u64 = <u64>(RADIX_BUCKETS - 1);
+  const counts = hist + (<usize>(d * RADIX_BUCKETS) << 2);
+  const shift = <u64>(d * RADIX_BITS);
   if (firstPass != 0) {
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const k = load<u64>(srcKeys + (<usize>i << 3));
       const c = counts + (<usize>((k >> shift) & mask) << 2);
       const pos = load<u32>(c);
@@ -231,7 +243,7 @@ export function radix_pass_u64(srcKeys: usize, srcIdx: usize, dstKeys: usize, ds
       store<i32>(dstIdx + (<usize>pos << 2), i);
     }
   } else {
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       const k = load<u64>(srcKeys + (<usize>i << 3));
       const c = counts + (<usize>((k >> shift) & mask) << 2);
       const pos = load<u32>(c);
@@ -240,7 +252,6 @@ export function radix_pass_u64(srcKeys: usize, srcIdx: usize, dstKeys: usize, ds
       store<i32>(dstIdx + (<usize>pos << 2), load<i32>(srcIdx + (<usize>i << 2)));
     }
   }
-  return 1;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -509,52 +520,3 @@ export function topk_rows(rows: usize, n: i32, stride: i32, width: i32, idxOff: 
   return m;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Gather: applies a permutation (or any index list) to a column
-
-/** dst[j] = src[idx[j]] for `count` values of 1 byte. */
-export function gather_u8(src: usize, idx: usize, count: i32, dst: usize): void {
-  for (let j = 0; j < count; j++) store<u8>(dst + <usize>j, load<u8>(src + <usize>load<i32>(idx + (<usize>j << 2))));
-}
-/** dst[j] = src[idx[j]] for `count` values of 2 bytes. */
-export function gather_u16(src: usize, idx: usize, count: i32, dst: usize): void {
-  for (let j = 0; j < count; j++) store<u16>(dst + (<usize>j << 1), load<u16>(src + (<usize>load<i32>(idx + (<usize>j << 2)) << 1)));
-}
-/** dst[j] = src[idx[j]] for `count` values of 4 bytes. */
-export function gather_u32(src: usize, idx: usize, count: i32, dst: usize): void {
-  for (let j = 0; j < count; j++) store<u32>(dst + (<usize>j << 2), load<u32>(src + (<usize>load<i32>(idx + (<usize>j << 2)) << 2)));
-}
-/** dst[j] = src[idx[j]] for `count` values of 8 bytes. */
-export function gather_u64(src: usize, idx: usize, count: i32, dst: usize): void {
-  for (let j = 0; j < count; j++) store<u64>(dst + (<usize>j << 3), load<u64>(src + (<usize>load<i32>(idx + (<usize>j << 2)) << 3)));
-}
-/** Gathers validity bytes; returns the number of nulls gathered. */
-export function gather_validity(src: usize, idx: usize, count: i32, dst: usize): i32 {
-  let nulls = 0;
-  for (let j = 0; j < count; j++) {
-    const v = load<u8>(src + <usize>load<i32>(idx + (<usize>j << 2)));
-    store<u8>(dst + <usize>j, v);
-    nulls += <i32>(v == 0);
-  }
-  return nulls;
-}
-/** Offsets (count + 1 int32) of the gathered strings; returns their total byte length. */
-export function gather_utf8_offsets(srcOffsets: usize, idx: usize, count: i32, dstOffsets: usize): i32 {
-  let total = 0;
-  store<i32>(dstOffsets, 0);
-  for (let j = 0; j < count; j++) {
-    const r = <usize>load<i32>(idx + (<usize>j << 2));
-    total += load<i32>(srcOffsets + (r << 2) + 4) - load<i32>(srcOffsets + (r << 2));
-    store<i32>(dstOffsets + (<usize>(j + 1) << 2), total);
-  }
-  return total;
-}
-/** Copies the gathered strings' bytes (after gather_utf8_offsets). */
-export function gather_utf8_bytes(srcOffsets: usize, srcBytes: usize, idx: usize, count: i32, dstOffsets: usize, dstBytes: usize): void {
-  for (let j = 0; j < count; j++) {
-    const r = <usize>load<i32>(idx + (<usize>j << 2));
-    const s = load<i32>(srcOffsets + (r << 2));
-    const len = load<i32>(srcOffsets + (r << 2) + 4) - s;
-    memory.copy(dstBytes + <usize>load<i32>(dstOffsets + (<usize>j << 2)), srcBytes + <usize>s, <usize>len);
-  }
-}

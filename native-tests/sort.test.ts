@@ -216,6 +216,31 @@ describe('argsort, one key', () => {
     }
   });
 
+  it('treats every NaN bit pattern (negative, other payloads) as one NaN above +Infinity', () => {
+    for (const type of [DataTypes.Double, DataTypes.Float]) {
+      withColumns([type], [[NaN, Infinity, NaN, -Infinity, NaN, 0]], (cols) => {
+        const m = mem();
+        const c = cols[0]!;
+        if (type.kind === 'float64') {
+          const w = m.u32(c.valuesPtr, 12);
+          [w[0], w[1]] = [1, 0xfff80000]; // negative quiet NaN with a payload
+          [w[4], w[5]] = [0, 0x7ff00001]; // signalling NaN
+        } else {
+          const w = m.u32(c.valuesPtr, 6);
+          w[0] = 0xffc00001;
+          w[2] = 0x7f800001;
+        }
+        for (const [ascending, expected] of [[true, [3, 5, 1, 0, 2, 4]], [false, [0, 2, 4, 1, 5, 3]]] as const) {
+          expect(runArgsort(cols, [{ index: 0, ascending, nullsFirst: true }], 6)).toEqual(expected);
+          expect(runTopK(cols, [{ index: 0, ascending, nullsFirst: true }], 6, 4)).toEqual(expected.slice(0, 4));
+        }
+        // The rows path (a second key widens past 8 bytes) agrees.
+        const both = [c, c];
+        expect(runArgsort(both, [{ index: 0, ascending: true, nullsFirst: true }, { index: 1, ascending: true, nullsFirst: true }, { index: 1, ascending: true, nullsFirst: true }], 6)).toEqual([3, 5, 1, 0, 2, 4]);
+      });
+    }
+  });
+
   it('handles int64 extremes and keeps all-equal keys in input order', () => {
     const data = [[2n ** 63n - 1n, -(2n ** 63n), 0n, -1n, 1n, -(2n ** 63n) + 1n, 2n ** 63n - 2n]];
     withColumns([DataTypes.Long], data, (cols) => {

@@ -20,8 +20,9 @@
 //   compared by hash, then length, then bytes.
 // Empty slots have id -1 (tables are filled with 0xFF bytes).
 //
-// State block (i32 fields at `state`): [0] number of groups, [1] id of the null-key group or -1
-// (fixed layout), [2] bytes used in the key arena (encoded layout).
+// State block (32 bytes at `state`): i32 at 0 the number of groups, at 4 the id of the null-key
+// group or -1 (fixed layout), at 8 the bytes used in the key arena (encoded layout); i64 at 16 and
+// i32 at 24 the direct-mapping window (base, size).
 import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
 
 // @ts-ignore: decorator
@@ -30,6 +31,10 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
 @inline export const ST_NULL_GID: usize = 4;
 // @ts-ignore: decorator
 @inline export const ST_ARENA_USED: usize = 8;
+// @ts-ignore: decorator
+@inline export const ST_DM_BASE: usize = 16;
+// @ts-ignore: decorator
+@inline export const ST_DM_SIZE: usize = 24;
 // @ts-ignore: decorator
 @inline const EMPTY: i32 = -1;
 // @ts-ignore: decorator
@@ -67,8 +72,15 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
 }
 
 // @ts-ignore: decorator
+@inline function hash_fixed<T>(vals: usize, n: i32, hashes: usize): void {
+  for (let i = 0; i < n; i++) {
+    store<u32>(hashes + (<usize>i << 2), <u32>hash_u64(norm_key<T>(load<T>(vals + (<usize>i << alignof<T>())))));
+  }
+}
+
+// @ts-ignore: decorator
 @inline function insert_fixed<T>(
-  state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32,
+  state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32,
   n: i32, start: i32, gids: usize, limit: i32,
 ): i32 {
   let groups = load<i32>(state + ST_GROUPS);
@@ -84,7 +96,7 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
       if (gid == groups) groups++;
     } else {
       const k = norm_key<T>(load<T>(vals + (<usize>i << alignof<T>())));
-      let pos = <u32>hash_u64(k) & m;
+      let pos = load<u32>(hashes + (<usize>i << 2)) & m;
       while (true) {
         const s = slots + (<usize>pos << FIXED_SLOT_SHIFT);
         const g = load<i32>(s, 8);
@@ -114,7 +126,7 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
 
 // @ts-ignore: decorator
 @inline function lookup_fixed<T>(
-  state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize,
+  state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize,
 ): void {
   const m = <u32>mask;
   const nullGid = nullGroups != 0 ? load<i32>(state + ST_NULL_GID) : -1;
@@ -124,7 +136,7 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
       gid = nullGid;
     } else {
       const k = norm_key<T>(load<T>(vals + (<usize>i << alignof<T>())));
-      let pos = <u32>hash_u64(k) & m;
+      let pos = load<u32>(hashes + (<usize>i << 2)) & m;
       while (true) {
         const s = slots + (<usize>pos << FIXED_SLOT_SHIFT);
         const g = load<i32>(s, 8);
@@ -140,48 +152,219 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
   }
 }
 
+// Direct mapping (DuckDB's "perfect hash aggregate", ClickHouse's fixed-key maps): while every
+// integer key seen lies in a window [base, base + size) of at most a million values, a dense
+// array dmap[key - base] -> id replaces hashing and probing. The window (state fields 16: i64
+// base, 24: i32 size) is chosen by the caller, which leaves direct mode for the hash table when
+// the keys spread too far (ht_rebuild_fixed).
+
+// @ts-ignore: decorator
+@inline function dm_insert<T>(
+  state: usize, dmap: usize, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32,
+): i32 {
+  let groups = load<i32>(state + ST_GROUPS);
+  const base = load<i64>(state + ST_DM_BASE);
+  const size = <u64>load<i32>(state + ST_DM_SIZE);
+  if (validity == 0) {
+    // The hot loop: no nulls. For keys narrower than 64 bits k - base cannot overflow (the window
+    // lies within a million of the keys), so one unsigned compare checks both ends.
+    for (let i = start; i < n; i++) {
+      const k = <i64>load<T>(vals + (<usize>i << alignof<T>()));
+      const d = k - base;
+      if ((sizeof<T>() == 8 && k < base) || <u64>d >= size) {
+        store<i32>(state + ST_GROUPS, groups);
+        return i;
+      }
+      const a = dmap + (<usize>d << 2);
+      let gid = load<i32>(a);
+      if (gid < 0) {
+        if (groups >= limit) {
+          store<i32>(state + ST_GROUPS, groups);
+          return i;
+        }
+        gid = groups++;
+        store<i32>(a, gid);
+        store<u64>(keys + (<usize>gid << 3), <u64>k);
+      }
+      store<i32>(gids + (<usize>i << 2), gid);
+    }
+    store<i32>(state + ST_GROUPS, groups);
+    return n;
+  }
+  for (let i = start; i < n; i++) {
+    let gid: i32 = -1;
+    if (load<u8>(validity + <usize>i) == 0) {
+      gid = null_group(state, keys, nullGroups, limit, groups);
+      if (gid == -2) {
+        store<i32>(state + ST_GROUPS, groups);
+        return i;
+      }
+      if (gid == groups) groups++;
+    } else {
+      const k = <i64>load<T>(vals + (<usize>i << alignof<T>()));
+      if (k < base || <u64>(k - base) >= size) {
+        store<i32>(state + ST_GROUPS, groups);
+        return i;
+      }
+      const a = dmap + (<usize>(k - base) << 2);
+      gid = load<i32>(a);
+      if (gid < 0) {
+        if (groups >= limit) {
+          store<i32>(state + ST_GROUPS, groups);
+          return i;
+        }
+        gid = groups++;
+        store<i32>(a, gid);
+        store<u64>(keys + (<usize>gid << 3), <u64>k);
+      }
+    }
+    store<i32>(gids + (<usize>i << 2), gid);
+  }
+  store<i32>(state + ST_GROUPS, groups);
+  return n;
+}
+
+// @ts-ignore: decorator
+@inline function dm_lookup<T>(state: usize, dmap: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  const base = load<i64>(state + ST_DM_BASE);
+  const size = <u64>load<i32>(state + ST_DM_SIZE);
+  const nullGid = nullGroups != 0 ? load<i32>(state + ST_NULL_GID) : -1;
+  for (let i = 0; i < n; i++) {
+    let gid = -1;
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) {
+      gid = nullGid;
+    } else {
+      const k = <i64>load<T>(vals + (<usize>i << alignof<T>()));
+      if (k >= base && <u64>(k - base) < size) gid = load<i32>(dmap + (<usize>(k - base) << 2));
+    }
+    store<i32>(gids + (<usize>i << 2), gid);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function key_range<T>(vals: usize, validity: usize, n: i32, out: usize): i32 {
+  let lo = i64.MAX_VALUE;
+  let hi = i64.MIN_VALUE;
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const k = <i64>load<T>(vals + (<usize>i << alignof<T>()));
+    if (k < lo) lo = k;
+    if (k > hi) hi = k;
+    count++;
+  }
+  store<i64>(out, lo);
+  store<i64>(out, hi, 8);
+  return count;
+}
+
+/** Row hashes (low 32 bits of hash_u64 of the normalised key) of a fixed-width key column, for the probe kernels. */
+export function ht_hash_i8(vals: usize, n: i32, hashes: usize): void { hash_fixed<i8>(vals, n, hashes); }
+export function ht_hash_i16(vals: usize, n: i32, hashes: usize): void { hash_fixed<i16>(vals, n, hashes); }
+export function ht_hash_i32(vals: usize, n: i32, hashes: usize): void { hash_fixed<i32>(vals, n, hashes); }
+export function ht_hash_i64(vals: usize, n: i32, hashes: usize): void { hash_fixed<i64>(vals, n, hashes); }
+export function ht_hash_f32(vals: usize, n: i32, hashes: usize): void { hash_fixed<f32>(vals, n, hashes); }
+export function ht_hash_f64(vals: usize, n: i32, hashes: usize): void { hash_fixed<f64>(vals, n, hashes); }
+
 /**
- * Insert-or-lookup of one fixed-width key column of `n` rows from row `start`: writes each row's
- * group id to gids[i]. Null keys get the null group (nullGroups = 1) or -1 (nullGroups = 0).
- * Returns n when done, or the first row not processed because the group count reached `limit`.
+ * Insert-or-lookup of one fixed-width key column of `n` rows from row `start` (row hashes from
+ * ht_hash_*): writes each row's group id to gids[i]. Null keys get the null group (nullGroups = 1)
+ * or -1 (nullGroups = 0). Returns n when done, or the first row not processed because the group
+ * count reached `limit`.
  */
-export function ht_insert_i8(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
-  return insert_fixed<i8>(state, slots, mask, keys, vals, validity, nullGroups, n, start, gids, limit);
+export function ht_insert_i8(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return insert_fixed<i8>(state, slots, mask, keys, vals, hashes, validity, nullGroups, n, start, gids, limit);
 }
-export function ht_insert_i16(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
-  return insert_fixed<i16>(state, slots, mask, keys, vals, validity, nullGroups, n, start, gids, limit);
+export function ht_insert_i16(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return insert_fixed<i16>(state, slots, mask, keys, vals, hashes, validity, nullGroups, n, start, gids, limit);
 }
-export function ht_insert_i32(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
-  return insert_fixed<i32>(state, slots, mask, keys, vals, validity, nullGroups, n, start, gids, limit);
+export function ht_insert_i32(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return insert_fixed<i32>(state, slots, mask, keys, vals, hashes, validity, nullGroups, n, start, gids, limit);
 }
-export function ht_insert_i64(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
-  return insert_fixed<i64>(state, slots, mask, keys, vals, validity, nullGroups, n, start, gids, limit);
+export function ht_insert_i64(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return insert_fixed<i64>(state, slots, mask, keys, vals, hashes, validity, nullGroups, n, start, gids, limit);
 }
-export function ht_insert_f32(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
-  return insert_fixed<f32>(state, slots, mask, keys, vals, validity, nullGroups, n, start, gids, limit);
+export function ht_insert_f32(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return insert_fixed<f32>(state, slots, mask, keys, vals, hashes, validity, nullGroups, n, start, gids, limit);
 }
-export function ht_insert_f64(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
-  return insert_fixed<f64>(state, slots, mask, keys, vals, validity, nullGroups, n, start, gids, limit);
+export function ht_insert_f64(state: usize, slots: usize, mask: i32, keys: usize, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return insert_fixed<f64>(state, slots, mask, keys, vals, hashes, validity, nullGroups, n, start, gids, limit);
 }
 
 /** Lookup only: gids[i] = the key's group id, or -1 when absent (null keys: the null group if nullGroups, else -1). */
-export function ht_lookup_i8(state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
-  lookup_fixed<i8>(state, slots, mask, vals, validity, nullGroups, n, gids);
+export function ht_lookup_i8(state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  lookup_fixed<i8>(state, slots, mask, vals, hashes, validity, nullGroups, n, gids);
 }
-export function ht_lookup_i16(state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
-  lookup_fixed<i16>(state, slots, mask, vals, validity, nullGroups, n, gids);
+export function ht_lookup_i16(state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  lookup_fixed<i16>(state, slots, mask, vals, hashes, validity, nullGroups, n, gids);
 }
-export function ht_lookup_i32(state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
-  lookup_fixed<i32>(state, slots, mask, vals, validity, nullGroups, n, gids);
+export function ht_lookup_i32(state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  lookup_fixed<i32>(state, slots, mask, vals, hashes, validity, nullGroups, n, gids);
 }
-export function ht_lookup_i64(state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
-  lookup_fixed<i64>(state, slots, mask, vals, validity, nullGroups, n, gids);
+export function ht_lookup_i64(state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  lookup_fixed<i64>(state, slots, mask, vals, hashes, validity, nullGroups, n, gids);
 }
-export function ht_lookup_f32(state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
-  lookup_fixed<f32>(state, slots, mask, vals, validity, nullGroups, n, gids);
+export function ht_lookup_f32(state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  lookup_fixed<f32>(state, slots, mask, vals, hashes, validity, nullGroups, n, gids);
 }
-export function ht_lookup_f64(state: usize, slots: usize, mask: i32, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
-  lookup_fixed<f64>(state, slots, mask, vals, validity, nullGroups, n, gids);
+export function ht_lookup_f64(state: usize, slots: usize, mask: i32, vals: usize, hashes: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void {
+  lookup_fixed<f64>(state, slots, mask, vals, hashes, validity, nullGroups, n, gids);
+}
+
+/** Direct-mode insert-or-lookup (see above); returns n, or the first row outside the window or over the group limit. */
+export function dm_insert_i8(state: usize, dmap: usize, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return dm_insert<i8>(state, dmap, keys, vals, validity, nullGroups, n, start, gids, limit);
+}
+export function dm_insert_i16(state: usize, dmap: usize, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return dm_insert<i16>(state, dmap, keys, vals, validity, nullGroups, n, start, gids, limit);
+}
+export function dm_insert_i32(state: usize, dmap: usize, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return dm_insert<i32>(state, dmap, keys, vals, validity, nullGroups, n, start, gids, limit);
+}
+export function dm_insert_i64(state: usize, dmap: usize, keys: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, start: i32, gids: usize, limit: i32): i32 {
+  return dm_insert<i64>(state, dmap, keys, vals, validity, nullGroups, n, start, gids, limit);
+}
+
+/** Direct-mode lookup: -1 for keys outside the window or absent. */
+export function dm_lookup_i8(state: usize, dmap: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void { dm_lookup<i8>(state, dmap, vals, validity, nullGroups, n, gids); }
+export function dm_lookup_i16(state: usize, dmap: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void { dm_lookup<i16>(state, dmap, vals, validity, nullGroups, n, gids); }
+export function dm_lookup_i32(state: usize, dmap: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void { dm_lookup<i32>(state, dmap, vals, validity, nullGroups, n, gids); }
+export function dm_lookup_i64(state: usize, dmap: usize, vals: usize, validity: usize, nullGroups: i32, n: i32, gids: usize): void { dm_lookup<i64>(state, dmap, vals, validity, nullGroups, n, gids); }
+
+/** Minimum and maximum (i64 at out, out + 8) of the non-null keys; returns how many there are. */
+export function key_range_i8(vals: usize, validity: usize, n: i32, out: usize): i32 { return key_range<i8>(vals, validity, n, out); }
+export function key_range_i16(vals: usize, validity: usize, n: i32, out: usize): i32 { return key_range<i16>(vals, validity, n, out); }
+export function key_range_i32(vals: usize, validity: usize, n: i32, out: usize): i32 { return key_range<i32>(vals, validity, n, out); }
+export function key_range_i64(vals: usize, validity: usize, n: i32, out: usize): i32 { return key_range<i64>(vals, validity, n, out); }
+
+/** Refills the direct map (window from the state block) with the ids of every non-null group's key. */
+export function dm_rebuild(state: usize, dmap: usize, keys: usize): void {
+  const base = load<i64>(state + ST_DM_BASE);
+  const size = load<i32>(state + ST_DM_SIZE);
+  const groups = load<i32>(state + ST_GROUPS);
+  const nullGid = load<i32>(state + ST_NULL_GID);
+  memory.fill(dmap, 0xFF, <usize>size << 2);
+  for (let g = 0; g < groups; g++) {
+    if (g == nullGid) continue;
+    store<i32>(dmap + (<usize>(load<i64>(keys + (<usize>g << 3)) - base) << 2), g);
+  }
+}
+
+/** Fills a fixed-layout table (cleared here, mask+1 slots) with every non-null group's key: the switch from direct mode. */
+export function ht_rebuild_fixed(state: usize, keys: usize, slots: usize, mask: i32): void {
+  const m = <u32>mask;
+  const groups = load<i32>(state + ST_GROUPS);
+  const nullGid = load<i32>(state + ST_NULL_GID);
+  memory.fill(slots, 0xFF, (<usize>m + 1) << FIXED_SLOT_SHIFT);
+  for (let g = 0; g < groups; g++) {
+    if (g == nullGid) continue;
+    const k = load<u64>(keys + (<usize>g << 3));
+    let pos = <u32>hash_u64(k) & m;
+    while (load<i32>(slots + (<usize>pos << FIXED_SLOT_SHIFT), 8) != EMPTY) pos = (pos + 1) & m;
+    const d = slots + (<usize>pos << FIXED_SLOT_SHIFT);
+    store<u64>(d, k);
+    store<i32>(d, g, 8);
+  }
 }
 
 /** Fills `capacity` slots of `slotBytes` bytes with the empty marker. */

@@ -3,7 +3,7 @@ import { AnalysisError, InvalidArgumentError } from '../errors.js';
 import type { Schema } from '../types/schema.js';
 import type { Batch } from '../types/batch.js';
 import { batchToArrow, toArrowSchema } from '../types/arrow-interop.js';
-import { type CellValue, batchToRows } from '../types/values.js';
+import { type CellValue, batchToRows, columnToJs } from '../types/values.js';
 import { typeEquals, typeToString } from '../types/data-type.js';
 import { type Expr, type SortOrder, exprExists, exprName } from '../plan/expression.js';
 import { type LogicalPlan, type JoinType, outputOf, schemaOf, planToString } from '../plan/logical-plan.js';
@@ -263,7 +263,7 @@ export class DataFrame {
     const types = l.map((a, i) => {
       const b = r[i]!;
       try {
-        return typeEquals(a.type, b.type) ? a.type : commonType(a.type, b.type);
+        return typeEquals(a.type, b.type) ? a.type : commonType(a.type, b.type, 'union');
       } catch {
         throw new AnalysisError(`union: column ${i + 1} is ${typeToString(a.type)} ('${a.name}') on the left but ${typeToString(b.type)} ('${b.name}') on the right`);
       }
@@ -383,7 +383,23 @@ export class DataFrame {
 
   /** The text `show()` prints. */
   async showString(n = 20, truncate: boolean | number = true): Promise<string> {
-    const rows = await this.limit(n + 1).collect();
+    // Like Spark (ToPrettyString), every cell is rendered by a cast to string, so doubles print as
+    // Java does ('2.0', '1.0E10') and timestamps keep their microseconds. Rows are read by position
+    // so that repeated column names (joins) keep all their values.
+    const pretty = this.derive({
+      kind: 'project',
+      child: this.plan,
+      exprs: outputOf(this.plan).map((a): Expr => (a.type.kind === 'utf8' ? a : { kind: 'alias', child: castTo(a, { kind: 'utf8' }), name: a.name, id: newId() })),
+    }).limit(n + 1);
+    const rows: CellValue[][] = [];
+    for await (const batch of pretty.executeBatches()) {
+      try {
+        const cols = batch.columns.map(columnToJs);
+        for (let r = 0; r < batch.numRows; r++) rows.push(cols.map((c) => c[r]!));
+      } finally {
+        batch.release();
+      }
+    }
     return formatShow(this.schema, rows.slice(0, n), rows.length > n, truncate === true ? 20 : truncate === false ? 0 : truncate);
   }
 

@@ -4,10 +4,11 @@ import type { CellValue } from '../types/values.js';
 /**
  * Spark's `show()` layout: a +---+ bordered table, right-aligned cells, `NULL` for nulls, strings
  * cut to `truncate` characters (ending in "...") when truncate > 0, and a footer when rows were left out.
+ * `rows` hold each row's cells by position (the caller renders them as Spark does, by a cast to string).
  */
-export function formatShow(schema: Schema, rows: readonly Record<string, CellValue>[], more: boolean, truncate: number): string {
+export function formatShow(schema: Schema, rows: readonly (readonly CellValue[])[], more: boolean, truncate: number): string {
   const names = schema.names;
-  const cells = rows.map((r) => names.map((n) => cut(cellText(r[n] ?? null), truncate)));
+  const cells = rows.map((r) => names.map((_, i) => cut(cellText(r[i] ?? null), truncate)));
   const header = names.map((n) => cut(n, truncate));
   const widths = header.map((h, i) => Math.max(3, width(h), ...cells.map((c) => width(c[i]!))));
   const line = `+${widths.map((w) => '-'.repeat(w)).join('+')}+`;
@@ -31,13 +32,17 @@ export function cellText(v: CellValue): string {
 }
 
 function cut(s: string, truncate: number): string {
-  if (truncate <= 0 || width(s) <= truncate) return s;
+  if (truncate <= 0 || s.length <= truncate) return s; // Spark compares the UTF-16 length
   const chars = [...s];
   return truncate < 4 ? chars.slice(0, truncate).join('') : `${chars.slice(0, truncate - 3).join('')}...`;
 }
 
+/** East Asian full-width characters, which Spark counts as two columns (Utils.fullWidthRegex). */
+const FULL_WIDTH = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE10-\uFE19\uFE30-\uFE6F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
+
+/** Display width as Spark's Utils.stringHalfWidth computes it: UTF-16 length plus one per full-width character. */
 function width(s: string): number {
-  return [...s].length;
+  return s.length + (s.match(FULL_WIDTH)?.length ?? 0);
 }
 
 function pad(s: string, w: number, left: boolean): string {

@@ -9,7 +9,7 @@ import type { Column } from '../types/column.js';
 import type { DataType } from '../types/data-type.js';
 import { type CellValue, columnToJs } from '../types/values.js';
 import { literalColumn } from '../kernels/conditional.js';
-import { lookupFunction } from '../functions/registry.js';
+import { lookupFunction, literalArgs } from '../functions/registry.js';
 import { type AttributeRef, type Expr, type Literal, exprName, exprToString } from '../plan/expression.js';
 import { typeOfResolved } from '../plan/typing.js';
 import * as ops from './kernel-ops.js';
@@ -100,7 +100,7 @@ export function compileExpr(expr: Expr, input: readonly AttributeRef[]): Compile
         const fn = lookupFunction(e.name);
         const args = e.args.map(compile);
         const argTypes = e.args.map(typeOfResolved);
-        const resultType = fn.resolve(argTypes).result.type;
+        const resultType = fn.resolve(argTypes, literalArgs(e.args)).result.type;
         return (b) => {
           const values = args.map((a) => a(b));
           try {

@@ -10,6 +10,7 @@ import { closestMatch } from '../types/schema.js';
 import type { Column } from '../types/column.js';
 import type { Value } from '../exec/value.js';
 import type { TypeInfo } from '../plan/typing.js';
+import type { Expr, Literal } from '../plan/expression.js';
 import { stringFunctions } from './string-functions.js';
 import { dateFunctions } from './date-functions.js';
 import { mathFunctions } from './math-functions.js';
@@ -32,8 +33,11 @@ export interface CallContext {
 export interface ScalarFunction {
   /** Lower-case name. */
   readonly name: string;
-  /** Checks arity and argument types (AnalysisError naming the function otherwise). */
-  resolve(args: readonly TypeInfo[]): Resolution;
+  /**
+   * Checks arity and argument types (AnalysisError naming the function otherwise). `literals[i]` is
+   * the value of argument i when it is a literal (some result types depend on it, e.g. round's scale).
+   */
+  resolve(args: readonly TypeInfo[], literals?: readonly (Literal | undefined)[]): Resolution;
   /** Computes the result for a batch; arguments are borrowed, the result is owned by the caller. */
   evaluate(args: readonly Value[], ctx: CallContext): Column;
 }
@@ -48,6 +52,11 @@ export function lookupFunction(name: string): ScalarFunction {
   if (fn) return fn;
   const suggestion = closestMatch(name, [...registry.keys()]);
   throw new AnalysisError(`undefined function '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+}
+
+/** The literal values among call arguments, for `resolve`. */
+export function literalArgs(args: readonly Expr[]): (Literal | undefined)[] {
+  return args.map((a) => (a.kind === 'literal' ? a : undefined));
 }
 
 /** Names of all registered functions, sorted. */

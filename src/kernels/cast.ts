@@ -136,7 +136,7 @@ function mapNullable(col: Column, to: DataType, run: (dst: number, outv: number)
   return finishColumn(to, n, values, validity, null, nulls);
 }
 
-/** Applies `second` to the result of `first`, releasing the intermediate column. */
+/** Casts through an intermediate type, releasing the intermediate column. */
 function chain(col: Column, via: DataType, to: DataType): Column {
   const mid = castColumn(col, via);
   try {
@@ -359,6 +359,6 @@ function formatFloats(col: Column): Column {
   const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
   const data = WasmBuffer.allocate(mem, Math.max(1, text.length));
   mem.i32(offsets.ptr, n + 1).set(lens);
-  new TextEncoder().encodeInto(text, mem.u8(data.ptr, text.length));
+  mem.u8(data.ptr, text.length).set(new TextEncoder().encode(text));
   return new Column({ kind: 'utf8' }, n, data, col.validity?.retain() ?? null, offsets, col.nullCount);
 }

@@ -116,6 +116,14 @@ function encodedFixedBytes(type: DataType): number {
   return 1 + (kind === 5 || kind === 16 ? 4 : kind === 9 ? 8 : kind);
 }
 
+/** What the table reads of a key column: its type and buffer addresses (a Column qualifies). */
+export interface KeyInput {
+  readonly type: DataType;
+  readonly valuesPtr: number;
+  readonly validityPtr: number;
+  readonly offsetsPtr: number;
+}
+
 /** Options of a KeyTable. */
 export interface KeyTableOptions {
   /** Grouping (true): null keys form a group of their own. Joins (false): a row with a null key gets -1. */
@@ -126,24 +134,41 @@ export interface KeyTableOptions {
   readonly initialGroups?: number;
 }
 
-const STATE_BYTES = 16;
+const STATE_BYTES = 32;
 const FIXED_SLOT = 16;
 const ENC_SLOT = 8;
+/** Largest direct-mapping window (entries of 4 bytes): 4 MiB; sparse use touches only the lines of existing keys. */
+const DIRECT_MAX = 1 << 20;
+/** Smallest direct-mapping window. */
+const DIRECT_MIN = 1024;
 
-/** A group-id hash table over one or more key columns (see the module doc). */
+/** Whether a fixed key type can use direct mapping (integers, not floats). */
+function directable(suffix: string | null): boolean {
+  return suffix === 'i8' || suffix === 'i16' || suffix === 'i32' || suffix === 'i64';
+}
+
+/**
+ * A group-id hash table over key columns (see the module doc). A single integer-like key starts in
+ * direct mode (an array indexed by key - base) and moves to the hash table once the keys spread over
+ * more than a million values; floats use the fixed hash layout; other keys the encoded layout.
+ */
 export class KeyTable {
   /** 'fixed' for one fixed-width key column, 'encoded' otherwise. */
   readonly layout: 'fixed' | 'encoded';
+  private mode: 'direct' | 'hash';
   private readonly suffix: string | null;
   private readonly state: WasmBuffer;
   private slots: GrowableBuffer;
   private readonly keys: GrowableBuffer; // fixed: u64 per group; encoded: {off, len} per group
   private readonly arena: GrowableBuffer; // encoded: key rows of the groups
+  private readonly dmap: GrowableBuffer; // direct mode: i32 id per key in the window
   private readonly desc: WasmBuffer | null; // encoded: column descriptors
+  private readonly hashes: GrowableBuffer;
   private readonly rowOffs: GrowableBuffer;
   private readonly rowBytes: GrowableBuffer;
   private readonly rowMask: GrowableBuffer;
   private readonly fixedRowBytes: number;
+  private readonly fixedBytes: number;
   private capacity = 0;
   private groupCap: number;
   private released = false;
@@ -158,24 +183,27 @@ export class KeyTable {
     if (keyTypes.length === 0) throw new InternalError('KeyTable needs at least one key column');
     this.suffix = keyTypes.length === 1 ? fixedSuffix(keyTypes[0]!) : null;
     this.layout = this.suffix ? 'fixed' : 'encoded';
-    this.slots = new GrowableBuffer(mem, reservation, null);
-    this.keys = new GrowableBuffer(mem, reservation, null);
-    this.arena = new GrowableBuffer(mem, reservation, null);
-    this.rowOffs = new GrowableBuffer(mem, reservation, null);
-    this.rowBytes = new GrowableBuffer(mem, reservation, null);
-    this.rowMask = new GrowableBuffer(mem, reservation, null);
+    this.mode = directable(this.suffix) ? 'direct' : 'hash';
+    const buf = () => new GrowableBuffer(mem, reservation, null);
+    this.slots = buf();
+    this.keys = buf();
+    this.arena = buf();
+    this.dmap = buf();
+    this.hashes = buf();
+    this.rowOffs = buf();
+    this.rowBytes = buf();
+    this.rowMask = buf();
     this.fixedRowBytes = keyTypes.reduce((s, t) => s + encodedFixedBytes(t), 0);
-    reservation.grow(STATE_BYTES + (this.layout === 'encoded' ? keyTypes.length * 16 : 0));
+    this.fixedBytes = STATE_BYTES + (this.layout === 'encoded' ? keyTypes.length * 16 : 0);
+    reservation.grow(this.fixedBytes);
     this.state = WasmBuffer.allocate(mem, STATE_BYTES);
-    const st = mem.i32(this.state.ptr, 4);
-    st[0] = 0;
+    const st = mem.i32(this.state.ptr, 8);
+    st.fill(0);
     st[1] = -1;
-    st[2] = 0;
-    st[3] = 0;
     this.desc = this.layout === 'encoded' ? WasmBuffer.allocate(mem, keyTypes.length * 16) : null;
     this.groupCap = nextPow2(Math.max(16, options.initialGroups ?? 256));
     try {
-      this.allocateTable(this.groupCap * 2, false);
+      if (this.mode === 'hash') this.allocateTable(this.groupCap * 2, false);
       this.keys.ensure(this.groupCap * 8);
       if (this.layout === 'encoded') this.arena.ensure(this.groupCap * this.fixedRowBytes);
     } catch (e) {
@@ -199,70 +227,42 @@ export class KeyTable {
     return this.mem.i32(this.state.ptr, 2)[1]!;
   }
 
+  /** 'direct', 'hash' (fixed layout) or 'encoded': how keys are currently matched (for tests and explain). */
+  get strategy(): 'direct' | 'hash' | 'encoded' {
+    return this.layout === 'encoded' ? 'encoded' : this.mode;
+  }
+
   /** Insert-or-lookup: writes the group id of each of the `n` rows of `keys` to the i32 array at `gids`. */
-  insert(keys: readonly Column[], n: number, gids: number): void {
+  insert(keys: readonly KeyInput[], n: number, gids: number): void {
     if (n === 0) return;
-    const nullGroups = this.options.nullsFormGroups ? 1 : 0;
-    if (this.layout === 'fixed') {
-      const c = keys[0]!;
-      const fn = this.k[`ht_insert_${this.suffix}`]!;
-      let done = 0;
-      while (done < n) {
-        done = fn(this.state.ptr, this.slots.ptr, this.capacity - 1, this.keys.ptr, c.valuesPtr, c.validityPtr, nullGroups, n, done, gids, this.groupCap);
-        if (done < n) this.growGroups();
-      }
-      return;
-    }
-    const mask = this.encode(keys, n, !this.options.nullsFormGroups);
-    let done = 0;
-    while (done < n) {
-      done = this.k.ht_insert_enc!(
-        this.state.ptr, this.slots.ptr, this.capacity - 1, this.arena.ptr, this.arena.byteLength, this.keys.ptr,
-        this.rowOffs.ptr, this.rowBytes.ptr, mask, n, done, gids, this.groupCap,
-      );
-      if (done < n) {
-        if (this.numGroups >= this.groupCap) this.growGroups();
-        else {
-          const offs = this.mem.i32(this.rowOffs.ptr, n + 1);
-          const used = this.mem.i32(this.state.ptr, 3)[2]!;
-          this.arena.ensure(used + offs[done + 1]! - offs[done]!);
-        }
-      }
-    }
+    if (this.layout === 'fixed') this.insertFixed(keys[0]!, n, gids);
+    else this.insertEncoded(n, this.encode(keys, n, !this.options.nullsFormGroups), gids);
   }
 
   /**
    * Insert-or-lookup where only rows whose byte in `rowMask` is non-zero take part (the others get
    * -1). Encoded layout only; used for count(distinct) over (group id, value) pairs.
    */
-  insertMasked(keys: readonly Column[], n: number, rowMask: number, gids: number): void {
+  insertMasked(keys: readonly KeyInput[], n: number, rowMask: number, gids: number): void {
     if (this.layout !== 'encoded') throw new InternalError('insertMasked needs the encoded layout');
     if (n === 0) return;
     this.encode(keys, n, false);
-    let done = 0;
-    while (done < n) {
-      done = this.k.ht_insert_enc!(
-        this.state.ptr, this.slots.ptr, this.capacity - 1, this.arena.ptr, this.arena.byteLength, this.keys.ptr,
-        this.rowOffs.ptr, this.rowBytes.ptr, rowMask, n, done, gids, this.groupCap,
-      );
-      if (done < n) {
-        if (this.numGroups >= this.groupCap) this.growGroups();
-        else {
-          const offs = this.mem.i32(this.rowOffs.ptr, n + 1);
-          const used = this.mem.i32(this.state.ptr, 3)[2]!;
-          this.arena.ensure(used + offs[done + 1]! - offs[done]!);
-        }
-      }
-    }
+    this.insertEncoded(n, rowMask, gids);
   }
 
   /** Lookup only: writes each row's group id, or -1 when its key is absent (or null, unless nulls form groups). */
-  lookup(keys: readonly Column[], n: number, gids: number): void {
+  lookup(keys: readonly KeyInput[], n: number, gids: number): void {
     if (n === 0) return;
     const nullGroups = this.options.nullsFormGroups ? 1 : 0;
     if (this.layout === 'fixed') {
       const c = keys[0]!;
-      this.k[`ht_lookup_${this.suffix}`]!(this.state.ptr, this.slots.ptr, this.capacity - 1, c.valuesPtr, c.validityPtr, nullGroups, n, gids);
+      if (this.mode === 'direct') {
+        this.k[`dm_lookup_${this.suffix}`]!(this.state.ptr, this.dmap.ptr, c.valuesPtr, c.validityPtr, nullGroups, n, gids);
+        return;
+      }
+      this.hashes.ensure(n * 4, false);
+      this.k[`ht_hash_${this.suffix}`]!(c.valuesPtr, n, this.hashes.ptr);
+      this.k[`ht_lookup_${this.suffix}`]!(this.state.ptr, this.slots.ptr, this.capacity - 1, c.valuesPtr, this.hashes.ptr, c.validityPtr, nullGroups, n, gids);
       return;
     }
     const mask = this.encode(keys, n, !this.options.nullsFormGroups);
@@ -311,30 +311,112 @@ export class KeyTable {
   release(): void {
     if (this.released) return;
     this.released = true;
-    for (const b of [this.slots, this.keys, this.arena, this.rowOffs, this.rowBytes, this.rowMask]) b.release();
+    for (const b of [this.slots, this.keys, this.arena, this.dmap, this.hashes, this.rowOffs, this.rowBytes, this.rowMask]) b.release();
     this.state.release();
     this.desc?.release();
-    this.reservation.shrink(STATE_BYTES + (this.layout === 'encoded' ? this.keyTypes.length * 16 : 0));
+    this.reservation.shrink(this.fixedBytes);
+  }
+
+  private insertFixed(c: KeyInput, n: number, gids: number): void {
+    const nullGroups = this.options.nullsFormGroups ? 1 : 0;
+    let done = 0;
+    while (done < n && this.mode === 'direct') {
+      done = this.k[`dm_insert_${this.suffix}`]!(this.state.ptr, this.dmap.ptr, this.keys.ptr, c.valuesPtr, c.validityPtr, nullGroups, n, done, gids, this.groupCap);
+      if (done >= n) return;
+      if (this.numGroups >= this.groupCap) this.growGroups();
+      else this.widenWindow(c, done, n);
+    }
+    const width = byteWidth(c.type);
+    this.hashes.ensure(n * 4, false);
+    this.k[`ht_hash_${this.suffix}`]!(c.valuesPtr + done * width, n - done, this.hashes.ptr + done * 4);
+    const insert = this.k[`ht_insert_${this.suffix}`]!;
+    while (done < n) {
+      done = insert(this.state.ptr, this.slots.ptr, this.capacity - 1, this.keys.ptr, c.valuesPtr, this.hashes.ptr, c.validityPtr, nullGroups, n, done, gids, this.groupCap);
+      if (done < n) this.growGroups();
+    }
+  }
+
+  /** Direct mode met a key outside its window at row `from`: widen the window, or move to the hash table. */
+  private widenWindow(c: KeyInput, from: number, n: number): void {
+    const width = byteWidth(c.type);
+    const st = this.state.ptr;
+    // key_range writes its (min, max) over the window fields of the state block; both are rewritten below.
+    const range = this.mem.i64(st + 16, 2);
+    const oldBase = range[0]!;
+    const oldSize = BigInt(this.mem.i32(st + 24, 1)[0]!);
+    const count = this.k[`key_range_${this.suffix}`]!(
+      c.valuesPtr + from * width, c.validityPtr === 0 ? 0 : c.validityPtr + from, n - from, st + 16,
+    );
+    if (count === 0) throw new InternalError('direct-mapped key table stopped on a row without a key');
+    let lo = range[0]!;
+    let hi = range[1]!;
+    if (oldSize > 0n) {
+      if (oldBase < lo) lo = oldBase;
+      if (oldBase + oldSize - 1n > hi) hi = oldBase + oldSize - 1n;
+    }
+    const span = hi - lo + 1n;
+    if (span > BigInt(DIRECT_MAX)) {
+      this.toHashMode();
+      return;
+    }
+    const size = Math.min(DIRECT_MAX, Math.max(DIRECT_MIN, nextPow2(Number(span) * 2)));
+    let base = lo - (BigInt(size) - span) / 2n;
+    const minI64 = -(1n << 63n);
+    const maxI64 = (1n << 63n) - 1n;
+    if (base < minI64) base = minI64;
+    if (base + BigInt(size) - 1n > maxI64) base = maxI64 - BigInt(size) + 1n;
+    range[0] = base;
+    this.mem.i32(st + 24, 1)[0] = size;
+    this.dmap.ensure(size * 4, false);
+    this.k.dm_rebuild!(st, this.dmap.ptr, this.keys.ptr);
+  }
+
+  private toHashMode(): void {
+    this.mode = 'hash';
+    this.dmap.release();
+    this.slots.ensure(this.groupCap * 2 * FIXED_SLOT, false);
+    this.capacity = this.groupCap * 2;
+    this.k.ht_rebuild_fixed!(this.state.ptr, this.keys.ptr, this.slots.ptr, this.capacity - 1);
+  }
+
+  private insertEncoded(n: number, mask: number, gids: number): void {
+    let done = 0;
+    while (done < n) {
+      done = this.k.ht_insert_enc!(
+        this.state.ptr, this.slots.ptr, this.capacity - 1, this.arena.ptr, this.arena.byteLength, this.keys.ptr,
+        this.rowOffs.ptr, this.rowBytes.ptr, mask, n, done, gids, this.groupCap,
+      );
+      if (done < n) {
+        if (this.numGroups >= this.groupCap) this.growGroups();
+        else {
+          const offs = this.mem.i32(this.rowOffs.ptr, n + 1);
+          const used = this.mem.i32(this.state.ptr, 3)[2]!;
+          this.arena.ensure(used + offs[done + 1]! - offs[done]!);
+        }
+      }
+    }
   }
 
   /** Encodes the key rows of a batch into the row scratch; returns the row mask pointer (0 = all rows). */
-  private encode(keys: readonly Column[], n: number, maskNulls: boolean): number {
+  private encode(keys: readonly KeyInput[], n: number, maskNulls: boolean): number {
     const mem = this.mem;
-    const d = mem.i32(this.desc!.ptr, keys.length * 4);
     let total = n * this.fixedRowBytes;
+    for (const c of keys) {
+      if (c.type.kind === 'utf8') {
+        const o = mem.i32(c.offsetsPtr, n + 1);
+        total += o[n]! - o[0]!;
+      }
+    }
+    this.rowOffs.ensure((n + 1) * 4, false);
+    this.rowBytes.ensure(Math.max(1, total), false);
+    if (maskNulls) this.rowMask.ensure(n, false);
+    const d = mem.i32(this.desc!.ptr, keys.length * 4);
     keys.forEach((c, i) => {
       d[i * 4] = keyKind(c.type);
       d[i * 4 + 1] = c.valuesPtr;
       d[i * 4 + 2] = c.validityPtr;
       d[i * 4 + 3] = c.offsetsPtr;
-      if (c.type.kind === 'utf8') {
-        const o = mem.i32(c.offsetsPtr, n + 1);
-        total += o[n]! - o[0]!;
-      }
     });
-    this.rowOffs.ensure((n + 1) * 4, false);
-    this.rowBytes.ensure(Math.max(1, total), false);
-    if (maskNulls) this.rowMask.ensure(n, false);
     this.k.encode_keys!(this.desc!.ptr, keys.length, n, this.rowOffs.ptr, this.rowBytes.ptr, maskNulls ? this.rowMask.ptr : 0);
     return maskNulls ? this.rowMask.ptr : 0;
   }
@@ -360,7 +442,7 @@ export class KeyTable {
     const cap = this.groupCap * 2;
     this.options.onGrow?.(cap);
     this.keys.ensure(cap * 8);
-    this.allocateTable(cap * 2, true);
+    if (this.mode === 'hash') this.allocateTable(cap * 2, true);
     this.groupCap = cap;
   }
 }

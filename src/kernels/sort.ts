@@ -12,6 +12,7 @@
  * nulls first or last as asked, independently of the direction. Equal rows keep their input order.
  * Spark's defaults are the caller's job: ascending implies nulls first, descending nulls last.
  */
+import { takeBatchAt, takeColumnAt } from './take.js';
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { Batch } from '../types/batch.js';
 import { Column } from '../types/column.js';
@@ -39,6 +40,8 @@ const KEY_OVERWRITE = 16;
 const DESC_BYTES = 24;
 /** Use a heap for top-k when k is at most this fraction of the rows; otherwise sort everything. */
 const TOPK_HEAP_FRACTION = 0.25;
+/** Rows per radix kernel call (see radixSortPacked). */
+const RADIX_CHUNK = 1 << 18;
 
 interface KeyPart {
   readonly column: Column;
@@ -215,16 +218,22 @@ export function argsort(columns: readonly Column[], keys: readonly SortKey[], nu
 }
 
 /**
- * LSD radix argsort of packed u64 keys: one histogram pass, then one kernel call per digit that is
- * not constant (ping-ponging between the two key/index buffers). Writes the permutation to `out`.
+ * LSD radix argsort of packed u64 keys: one histogram pass, then a scatter pass per digit that is not
+ * constant (ping-ponging between the two key/index buffers); writes the permutation to `out`. Each
+ * pass runs as several kernel calls of RADIX_CHUNK rows: V8 cannot swap optimised code into a running
+ * wasm call, so chunking lets the first, baseline-compiled call tier the loop up for the rest.
  */
 function radixSortPacked(k: KernelExports, n: number, keys: number, tmpKeys: number, out: number, tmpIdx: number, hist: number, mem: WasmMemory): void {
-  const digits = k.radix_histogram_u64!(keys, n, hist);
+  mem.u8(hist, k.radix_hist_bytes!()).fill(0);
+  for (let i = 0; i < n; i += RADIX_CHUNK) k.radix_histogram_u64!(keys, i, Math.min(n, i + RADIX_CHUNK), hist);
   let src = { keys, idx: out };
   let dst = { keys: tmpKeys, idx: tmpIdx };
   let first = 1;
-  for (let d = 0; d < digits; d++) {
-    if (k.radix_pass_u64!(src.keys, src.idx, dst.keys, dst.idx, n, hist, d, first) === 0) continue;
+  for (let d = 0, digits = k.radix_digits!(); d < digits; d++) {
+    if (k.radix_prefix_u64!(keys, n, hist, d) === 0) continue;
+    for (let i = 0; i < n; i += RADIX_CHUNK) {
+      k.radix_scatter_u64!(src.keys, src.idx, dst.keys, dst.idx, i, Math.min(n, i + RADIX_CHUNK), hist, d, first);
+    }
     first = 0;
     [src, dst] = [dst, src];
   }
@@ -269,62 +278,23 @@ export function topK(columns: readonly Column[], keys: readonly SortKey[], numRo
 
 /**
  * A new column of `count` rows: row j is row indices[start + j] of `column` (indices are int32 row
- * numbers, e.g. a permutation from argsort). The column is borrowed.
+ * numbers, e.g. a permutation from argsort). The column is borrowed. Uses the take kernels.
  */
 export function gatherColumn(column: Column, indices: WasmBuffer, start: number, count: number): Column {
-  if (start < 0 || count < 0 || (start + count) * 4 > indices.byteLength) {
-    throw new InternalError(`gather: rows [${start}, ${start + count}) are outside an index buffer of ${indices.byteLength >> 2} entries`);
-  }
-  const rt = runtime();
-  const k = rt.module('sort');
-  const mem = rt.memory;
-  const t = column.type;
-  if (t.kind === 'null') return new Column(t, count, null, null, null, count);
-  const idx = indices.ptr + start * 4;
-  const owned: WasmBuffer[] = [];
-  try {
-    let validity: WasmBuffer | null = null;
-    let nullCount = 0;
-    if (column.validity && column.nullCount > 0) {
-      validity = WasmBuffer.allocate(mem, Math.max(1, count));
-      owned.push(validity);
-      nullCount = k.gather_validity!(column.validityPtr, idx, count, validity.ptr);
-      if (nullCount === 0) {
-        owned.pop()!.release();
-        validity = null;
-      }
-    }
-    if (t.kind === 'utf8') {
-      const offsets = WasmBuffer.allocate(mem, (count + 1) * 4);
-      owned.push(offsets);
-      const total = k.gather_utf8_offsets!(column.offsetsPtr, idx, count, offsets.ptr);
-      const values = WasmBuffer.allocate(mem, Math.max(1, total));
-      owned.push(values);
-      k.gather_utf8_bytes!(column.offsetsPtr, column.valuesPtr, idx, count, offsets.ptr, values.ptr);
-      return new Column(t, count, values, validity, offsets, nullCount);
-    }
-    const width = byteWidth(t);
-    const values = WasmBuffer.allocate(mem, Math.max(1, count) * width);
-    owned.push(values);
-    const gather = width === 1 ? k.gather_u8! : width === 2 ? k.gather_u16! : width === 4 ? k.gather_u32! : k.gather_u64!;
-    gather(column.valuesPtr, idx, count, values.ptr);
-    return new Column(t, count, values, validity, null, nullCount);
-  } catch (e) {
-    for (const b of owned) b.release();
-    throw e;
-  }
+  checkRange(indices, start, count);
+  return takeColumnAt(column, indices.ptr + start * 4, count);
 }
 
 /** gatherColumn over every column of a batch (borrowed); returns a new batch of `count` rows. */
 export function gatherBatch(batch: Batch, indices: WasmBuffer, start: number, count: number): Batch {
-  const columns: Column[] = [];
-  try {
-    for (const c of batch.columns) columns.push(gatherColumn(c, indices, start, count));
-  } catch (e) {
-    for (const c of columns) c.release();
-    throw e;
+  checkRange(indices, start, count);
+  return takeBatchAt(batch, indices.ptr + start * 4, count);
+}
+
+function checkRange(indices: WasmBuffer, start: number, count: number): void {
+  if (start < 0 || count < 0 || (start + count) * 4 > indices.byteLength) {
+    throw new InternalError(`gather: rows [${start}, ${start + count}) are outside an index buffer of ${indices.byteLength >> 2} entries`);
   }
-  return new Batch(batch.schema, columns, count);
 }
 
 /** The identity permutation 0..n-1 (int32); the caller owns it. */

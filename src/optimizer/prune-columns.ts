@@ -115,6 +115,7 @@ function keepNamed(exprs: readonly Expr[], required: ReadonlySet<number>): reado
 
 function pruneScan(scan: ParquetRelation, required: ReadonlySet<number>): ParquetRelation {
   const current = outputOf(scan);
+  if (current.length === 0) return scan;
   let keep = scan.attributes.filter((a) => required.has(a.id));
   if (keep.length === 0) keep = [cheapestAttribute(current) ?? scan.attributes[0]!];
   if (keep.length === current.length) return scan;

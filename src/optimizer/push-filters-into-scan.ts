@@ -65,7 +65,7 @@ export function toScanPredicate(e: Expr, columns: ReadonlyMap<number, AttributeR
       return undefined;
     }
     case 'binary': {
-      if (e.op === 'and' || e.op === 'or' || !(e.op in FLIPPED || e.op === '<=>')) return undefined;
+      if (!(e.op in FLIPPED) && e.op !== '<=>') return undefined;
       let a = column(e.left);
       let lit: Expr = e.right;
       let op = e.op;

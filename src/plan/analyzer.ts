@@ -8,7 +8,7 @@ import { AnalysisError } from '../errors.js';
 import { type DataType, DataTypes, isNumeric, typeEquals, typeToString, isIntegral } from '../types/data-type.js';
 import { unknownColumn, closestMatch } from '../types/schema.js';
 import { commonType } from '../types/type-coercion.js';
-import { lookupFunction } from '../functions/registry.js';
+import { lookupFunction, literalArgs } from '../functions/registry.js';
 import {
   type AttributeRef,
   type Expr,
@@ -132,7 +132,7 @@ function coerceNode(e: Expr): Expr {
     }
     case 'call': {
       const fn = lookupFunction(e.name);
-      const { argTypes } = fn.resolve(e.args.map(typeOfResolved));
+      const { argTypes } = fn.resolve(e.args.map(typeOfResolved), literalArgs(e.args));
       return { ...e, args: e.args.map((a, i) => castTo(a, argTypes[i] ?? typeOfResolved(a).type)) };
     }
     case 'agg':

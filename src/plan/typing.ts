@@ -1,7 +1,7 @@
 import { AnalysisError, InternalError } from '../errors.js';
 import { type DataType, DataTypes, isNumeric, typeToString } from '../types/data-type.js';
 import { arithmeticResultType, avgResultType, commonType, sumResultType } from '../types/type-coercion.js';
-import { lookupFunction } from '../functions/registry.js';
+import { lookupFunction, literalArgs } from '../functions/registry.js';
 import { type Expr, exprName } from './expression.js';
 
 /** The type of a resolved expression and whether it can be null. */
@@ -61,7 +61,7 @@ export function typeOfResolved(e: Expr): TypeInfo {
     }
     case 'call': {
       const fn = lookupFunction(e.name);
-      return fn.resolve(e.args.map(typeOfResolved)).result;
+      return fn.resolve(e.args.map(typeOfResolved), literalArgs(e.args)).result;
     }
     case 'agg':
       return aggregateType(e.fn, e.arg ? typeOfResolved(e.arg) : undefined);
@@ -88,12 +88,12 @@ export function aggregateType(fn: string, arg: TypeInfo | undefined): TypeInfo {
   }
 }
 
-/** The common type of several expressions' types (CASE branches, IN lists, coalesce). */
+/** The common type of several expressions' types (CASE branches, IN lists, coalesce: Spark's union widening). */
 export function commonTypeOf(types: readonly DataType[], what: string): DataType {
   let t = types[0]!;
   for (const u of types.slice(1)) {
     try {
-      t = commonType(t, u);
+      t = commonType(t, u, 'union');
     } catch {
       throw new AnalysisError(`${what}: cannot find a common type for ${typeToString(t)} and ${typeToString(u)}`);
     }

@@ -337,7 +337,7 @@ export function columnToArrowData(c: Column, type: arrow.DataType): arrow.Data {
       const width = byteWidth(c.type);
       const bytes = mem.u8(c.valuesPtr, n * width).slice();
       const data = typedArrayFor(c.type, bytes.buffer, n);
-      return arrow.makeData({ ...common, type, data } as unknown as arrow.DataProps<arrow.DataType>);
+      return arrow.makeData({ ...common, type: type as arrow.Float64, data: data as Float64Array });
     }
   }
 }

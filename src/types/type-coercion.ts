@@ -151,7 +151,6 @@ export function arithmeticResultType(op: ArithmeticOp | string, a: DataType, b: 
     return decimalArithmeticType(op as ArithmeticOp, decimalForIntegral(l), decimalForIntegral(r));
   }
   if (op === '/') return DataTypes.Double;
-  if (isIntegral(l) && isIntegral(r)) return numericWider(l, r)!;
   return numericWider(l, r)!;
 }
 

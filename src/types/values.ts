@@ -162,8 +162,13 @@ function fromArrowValue(type: DataType, v: unknown): CellValue {
     }
     case 'date32':
       return formatDate(Math.floor(Number(v) / 86_400_000));
-    case 'timestamp':
-      return new Date(typeof v === 'bigint' ? Number(v / 1000n) : Number(v));
+    case 'timestamp': {
+      // Floor (not truncate) to milliseconds, so instants before 1970 do not move forward
+      // (Arrow's get() gives fractional milliseconds; `new Date` would truncate them toward zero).
+      if (typeof v !== 'bigint') return new Date(Math.floor(Number(v)));
+      const ms = v / 1000n;
+      return new Date(Number(v % 1000n < 0n ? ms - 1n : ms));
+    }
     case 'int64':
       return v as bigint;
     default:

@@ -22,6 +22,7 @@ import {
   DuckDBDecimalValue,
   DuckDBDateValue,
   DuckDBTimestampValue,
+  DuckDBTimestampTZValue,
 } from '@duckdb/node-api';
 import { expect } from 'vitest';
 import { SparkSession, type DataFrame } from '../../src/index.js';
@@ -209,6 +210,7 @@ export async function setupEnv(seed = 20240611): Promise<Env> {
   const instance = await DuckDBInstance.create(':memory:');
   const db = await instance.connect();
   await db.run(`SET threads = 1`);
+  await db.run(`SET TimeZone = 'UTC'`);
   const rng = new Rng(seed);
   await insertRows(db, 'facts_src', FACT_COLUMNS, factRows(rng, FACT_ROWS));
   await insertRows(db, 'dims_src', DIM_COLUMNS, dimRows(rng));
@@ -223,8 +225,8 @@ export async function setupEnv(seed = 20240611): Promise<Env> {
   await db.run(`COPY (SELECT * FROM facts_src LIMIT 0) TO '${paths.empty}' (FORMAT parquet)`);
   // `small`: 15 rows with special values (NaN, -0.0, nulls), over three files of one directory.
   await db.run(`CREATE TABLE small_src AS SELECT *, row_number() OVER () AS _rn FROM (
-    SELECT * FROM (SELECT * FROM facts_src WHERE id < 9 ORDER BY id)
-    UNION ALL SELECT * FROM (SELECT * FROM facts_src WHERE (d IS NULL OR isnan(d) OR d = 0 OR k IS NULL) AND id >= 9 ORDER BY id LIMIT 6))`);
+    SELECT * FROM (SELECT * FROM facts_src WHERE rowid < 9 ORDER BY rowid)
+    UNION ALL SELECT * FROM (SELECT * FROM facts_src WHERE (d IS NULL OR isnan(d) OR d = 0 OR k IS NULL) AND rowid >= 9 ORDER BY rowid LIMIT 6))`);
   mkdirSync(paths.small, { recursive: true });
   for (let p = 0; p < 3; p++) {
     await db.run(
@@ -282,6 +284,7 @@ export function sparkTypeOfDuck(t: string): string {
     VARCHAR: 'string',
     DATE: 'date',
     TIMESTAMP: 'timestamp',
+    'TIMESTAMP WITH TIME ZONE': 'timestamp',
     '"NULL"': 'void',
     NULL: 'void',
   };
@@ -293,7 +296,7 @@ export function fromDuck(v: unknown): CellValue {
   if (v === null || v === undefined) return null;
   if (v instanceof DuckDBDecimalValue) return formatDecimal(v.value, v.scale);
   if (v instanceof DuckDBDateValue) return formatDate(v.days);
-  if (v instanceof DuckDBTimestampValue) return new Date(Number(floorDiv(v.micros, 1000n)));
+  if (v instanceof DuckDBTimestampValue || v instanceof DuckDBTimestampTZValue) return new Date(Number(floorDiv(v.micros, 1000n)));
   if (typeof v === 'bigint' || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   throw new Error(`fromDuck: unexpected DuckDB value ${String(v)} (${v?.constructor?.name})`);
 }

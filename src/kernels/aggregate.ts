@@ -1,0 +1,605 @@
+/**
+ * Aggregate accumulators over group ids (kernels: assembly/aggregate.ts). A KeyTable (key-table.ts)
+ * maps every input row to a dense group id; each Accumulator then folds one input column into
+ * per-group state arrays in wasm memory with one kernel call per batch, and finally produces the
+ * result column for any range of groups. The states (sum + seen flag, count, min/max + seen,
+ * double sum + count, ...) are mergeable, ready for a partial/final split around a shuffle.
+ *
+ * Spark semantics (non-ANSI): sum of integers wraps in int64; sum of floats is a double; sum of
+ * decimal(p,s) is decimal(min(p+10,18),s) and null once it overflows that precision; min/max use
+ * Spark's ordering (NaN largest, strings by UTF-8 bytes); avg of non-decimals is a double, of
+ * decimals HALF_UP at the result scale; sum/min/max/avg of no non-null value is null, counts 0.
+ */
+import { InternalError } from '../errors.js';
+import { Column, nullColumn } from '../types/column.js';
+import { type DataType, byteWidth, isIntegral, typeToString } from '../types/data-type.js';
+import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
+import { type KernelExports, runtime } from '../wasm/runtime.js';
+import { GrowableBuffer, KeyTable } from './key-table.js';
+
+/** The aggregate functions the hash aggregation kernels implement. */
+export type AggregateFunction = 'sum' | 'count' | 'count_star' | 'min' | 'max' | 'avg' | 'count_distinct' | 'first';
+
+/** What an accumulator computes: the function, its input type (null for count(*)) and the result type. */
+export interface AccumulatorSpec {
+  readonly fn: AggregateFunction;
+  readonly inputType: DataType | null;
+  readonly resultType: DataType;
+  /** first(col, ignoreNulls). */
+  readonly ignoreNulls?: boolean;
+  /** Output column name, for error messages. */
+  readonly name: string;
+}
+
+/** Per-group state of one aggregate function, in wasm memory, indexed by group id. */
+export interface Accumulator {
+  /** Grows the state arrays to `groupCapacity` groups (new groups start empty). */
+  grow(groupCapacity: number): void;
+  /**
+   * Folds one batch into the state: `gids` points to `n` group ids (ignored by ungrouped
+   * accumulators), `numGroups` is the number of groups after this batch's keys were inserted.
+   */
+  update(input: Column | null, gids: number, n: number, numGroups: number): void;
+  /** The result column of groups [start, start + count) (owned by the caller). */
+  finish(start: number, count: number): Column;
+  /** Frees the state. */
+  release(): void;
+}
+
+/** Kernel suffix of a type for min/max. */
+function minMaxSuffix(t: DataType): string {
+  switch (t.kind) {
+    case 'boolean':
+      return 'u8';
+    case 'int8':
+      return 'i8';
+    case 'int16':
+      return 'i16';
+    case 'int32':
+    case 'date32':
+      return 'i32';
+    case 'int64':
+    case 'decimal':
+    case 'timestamp':
+      return 'i64';
+    case 'float32':
+      return 'f32';
+    case 'float64':
+      return 'f64';
+    default:
+      throw new InternalError(`min/max kernels do not handle ${typeToString(t)}`);
+  }
+}
+
+/** Kernel suffix of a numeric type for sum/avg. */
+function numericSuffix(t: DataType): string {
+  switch (t.kind) {
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'int64':
+      return t.kind.replace('int', 'i');
+    case 'float32':
+      return 'f32';
+    case 'float64':
+      return 'f64';
+    default:
+      throw new InternalError(`numeric aggregate kernels do not handle ${typeToString(t)}`);
+  }
+}
+
+/** A set of per-group arrays grown together (new bytes zeroed). */
+class GroupArrays {
+  private readonly arrays: { buf: GrowableBuffer; width: number }[] = [];
+
+  constructor(
+    private readonly mem: WasmMemory,
+    private readonly reservation: MemoryReservation,
+  ) {}
+
+  /** Adds an array of `width` bytes per group; returns it. */
+  add(width: number): GrowableBuffer {
+    const buf = new GrowableBuffer(this.mem, this.reservation, 0);
+    this.arrays.push({ buf, width });
+    return buf;
+  }
+
+  grow(groups: number): void {
+    for (const a of this.arrays) a.buf.ensure(groups * a.width);
+  }
+
+  release(): void {
+    for (const a of this.arrays) a.buf.release();
+  }
+}
+
+/** Copies `count` fixed-width state values starting at group `start` into a new column, with validity from flags (1 = valid). */
+function finishFixed(mem: WasmMemory, k: KernelExports, type: DataType, values: number, flags: number | null, start: number, count: number): Column {
+  const width = byteWidth(type);
+  const out = WasmBuffer.allocate(mem, Math.max(1, count) * width);
+  out.bytes().set(mem.u8(values + start * width, count * width));
+  if (flags === null) return new Column(type, count, out, null, null, 0);
+  return withValidity(mem, k, type, out, null, flags, start, count);
+}
+
+function withValidity(mem: WasmMemory, k: KernelExports, type: DataType, values: WasmBuffer, offsets: WasmBuffer | null, flags: number, start: number, count: number): Column {
+  const validity = WasmBuffer.allocate(mem, Math.max(1, count));
+  const nulls = k.fin_validity!(flags, start, count, validity.ptr);
+  if (nulls === 0) {
+    validity.release();
+    return new Column(type, count, values, null, offsets, 0);
+  }
+  return new Column(type, count, values, validity, offsets, nulls);
+}
+
+/** sum of integers / floats / decimals. */
+class SumAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly sums: GrowableBuffer;
+  private readonly seen: GrowableBuffer;
+  /** While no input row was null, groups below this id have a value and `seen` is not maintained per row. */
+  private seenAllBelow = 0;
+  private perRowSeen = false;
+  private readonly kernel: string;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+    private readonly ungrouped: boolean,
+  ) {
+    const input = spec.inputType!;
+    this.arrays = new GroupArrays(mem, reservation);
+    this.sums = this.arrays.add(8);
+    this.seen = this.arrays.add(1);
+    if (input.kind === 'decimal') {
+      if (spec.resultType.kind !== 'decimal' || spec.resultType.scale !== input.scale) {
+        throw new InternalError(`sum(${typeToString(input)}) must have a decimal result with scale ${input.scale}, got ${typeToString(spec.resultType)}`);
+      }
+      this.kernel = 'agg_sum_dec';
+      this.perRowSeen = true;
+    } else {
+      this.kernel = `agg_sum_${numericSuffix(input)}`;
+      const want = isIntegral(input) ? 'int64' : 'float64';
+      if (spec.resultType.kind !== want) {
+        throw new InternalError(`sum(${typeToString(input)}) must have result type ${want}, got ${typeToString(spec.resultType)}`);
+      }
+    }
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number, numGroups: number): void {
+    const c = input!;
+    if (n === 0) return;
+    if (this.kernel === 'agg_sum_dec') {
+      const p = (this.spec.resultType as { precision: number }).precision;
+      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr, p);
+      return;
+    }
+    const kind = c.type.kind;
+    if (this.ungrouped && (kind === 'int32' || kind === 'int64' || kind === 'float64')) {
+      this.k[`agg_sum_all_${numericSuffix(c.type)}`]!(c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr);
+      this.perRowSeen = true;
+      return;
+    }
+    if (!this.perRowSeen && c.validityPtr !== 0) {
+      this.seen.fillPrefix(1, this.seenAllBelow);
+      this.perRowSeen = true;
+    }
+    if (this.perRowSeen) {
+      this.k[this.kernel]!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr);
+    } else {
+      this.k[this.kernel]!(gids, c.valuesPtr, 0, n, this.sums.ptr, 0);
+      this.seenAllBelow = numGroups;
+    }
+  }
+
+  finish(start: number, count: number): Column {
+    if (!this.perRowSeen) this.seen.fillPrefix(1, this.seenAllBelow);
+    this.perRowSeen = true;
+    return finishFixed(this.mem, this.k, this.spec.resultType, this.sums.ptr, this.seen.ptr, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+  }
+}
+
+/** count(col) and count(*). */
+class CountAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly counts: GrowableBuffer;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly star: boolean,
+    private readonly ungrouped: boolean,
+  ) {
+    this.arrays = new GroupArrays(mem, reservation);
+    this.counts = this.arrays.add(8);
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number): void {
+    if (n === 0) return;
+    if (!this.star && input!.type.kind === 'null') return;
+    const validity = this.star ? 0 : input!.validityPtr;
+    if (this.ungrouped) this.k.agg_count_all!(validity, n, this.counts.ptr);
+    else this.k.agg_count!(gids, validity, n, this.counts.ptr);
+  }
+
+  finish(start: number, count: number): Column {
+    return finishFixed(this.mem, this.k, { kind: 'int64' }, this.counts.ptr, null, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+  }
+}
+
+/** min / max of fixed-width values. */
+class MinMaxAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly state: GrowableBuffer;
+  private readonly seen: GrowableBuffer;
+  private readonly kernel: string;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+  ) {
+    const input = spec.inputType!;
+    this.arrays = new GroupArrays(mem, reservation);
+    this.state = this.arrays.add(byteWidth(input));
+    this.seen = this.arrays.add(1);
+    this.kernel = `agg_${spec.fn}_${minMaxSuffix(input)}`;
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number): void {
+    const c = input!;
+    if (n > 0) this.k[this.kernel]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
+  }
+
+  finish(start: number, count: number): Column {
+    return finishFixed(this.mem, this.k, this.spec.resultType, this.state.ptr, this.seen.ptr, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+  }
+}
+
+/** first(col[, ignoreNulls]) of fixed-width values. */
+class FirstAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly state: GrowableBuffer;
+  private readonly set: GrowableBuffer;
+  private readonly width: number;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+  ) {
+    this.width = byteWidth(spec.inputType!);
+    this.arrays = new GroupArrays(mem, reservation);
+    this.state = this.arrays.add(this.width);
+    this.set = this.arrays.add(1);
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number): void {
+    const c = input!;
+    if (n > 0) this.k[`agg_first_w${this.width}`]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0);
+  }
+
+  finish(start: number, count: number): Column {
+    return finishFixed(this.mem, this.k, this.spec.resultType, this.state.ptr, this.set.ptr, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+  }
+}
+
+/** min / max / first of strings: each group's current value lives in a byte arena. */
+class StringAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly refs: GrowableBuffer;
+  private readonly flags: GrowableBuffer;
+  private arena: GrowableBuffer;
+  private readonly used: WasmBuffer;
+  private groups = 0;
+  private readonly mode: number;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    private readonly reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+  ) {
+    this.arrays = new GroupArrays(mem, reservation);
+    this.refs = this.arrays.add(12);
+    this.flags = this.arrays.add(1);
+    this.arena = new GrowableBuffer(mem, reservation, null);
+    reservation.grow(4);
+    this.used = WasmBuffer.allocate(mem, 4);
+    mem.i32(this.used.ptr, 1)[0] = 0;
+    this.mode = spec.fn === 'min' ? 0 : spec.fn === 'max' ? 1 : spec.ignoreNulls ? 3 : 2;
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number, numGroups: number): void {
+    const c = input!;
+    this.groups = numGroups;
+    let done = 0;
+    while (done < n) {
+      done = this.k.agg_str!(gids, c.offsetsPtr, c.valuesPtr, c.validityPtr, n, done, this.refs.ptr, this.flags.ptr, this.arena.ptr, this.arena.byteLength, this.used.ptr, this.mode);
+      if (done < n) this.growArena();
+    }
+  }
+
+  /** Moves the live strings into an arena twice as large (dropping bytes of replaced values). */
+  private growArena(): void {
+    const next = new GrowableBuffer(this.mem, this.reservation, null);
+    next.ensure(Math.max(1024, this.arena.byteLength * 2), false);
+    const used = this.k.agg_str_compact!(this.refs.ptr, this.groups, this.arena.ptr, next.ptr);
+    this.mem.i32(this.used.ptr, 1)[0] = used;
+    this.arena.release();
+    this.arena = next;
+  }
+
+  finish(start: number, count: number): Column {
+    const bytes = this.k.fin_str_len!(this.refs.ptr, this.flags.ptr, start, count);
+    const values = WasmBuffer.allocate(this.mem, Math.max(1, bytes));
+    const offsets = WasmBuffer.allocate(this.mem, (count + 1) * 4);
+    const validity = WasmBuffer.allocate(this.mem, Math.max(1, count));
+    const nulls = this.k.fin_str!(this.refs.ptr, this.arena.ptr, this.flags.ptr, start, count, offsets.ptr, values.ptr, validity.ptr);
+    if (nulls === 0) {
+      validity.release();
+      return new Column(this.spec.resultType, count, values, null, offsets, 0);
+    }
+    return new Column(this.spec.resultType, count, values, validity, offsets, nulls);
+  }
+
+  release(): void {
+    this.arrays.release();
+    this.arena.release();
+    this.used.release();
+    this.reservation.shrink(4);
+  }
+}
+
+/** avg: double sum + count, or for decimals an unscaled sum (with overflow flag) + count. */
+class AvgAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly sums: GrowableBuffer;
+  private readonly counts: GrowableBuffer;
+  private readonly seen: GrowableBuffer | null;
+  private readonly decimal: boolean;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+  ) {
+    const input = spec.inputType!;
+    this.decimal = input.kind === 'decimal';
+    this.arrays = new GroupArrays(mem, reservation);
+    this.sums = this.arrays.add(8);
+    this.counts = this.arrays.add(8);
+    this.seen = this.decimal ? this.arrays.add(1) : null;
+    if (this.decimal) {
+      const r = spec.resultType;
+      if (r.kind !== 'decimal' || r.scale < (input as { scale: number }).scale) {
+        throw new InternalError(`avg(${typeToString(input)}) needs a decimal result of at least its scale, got ${typeToString(r)}`);
+      }
+    } else if (spec.resultType.kind !== 'float64') {
+      throw new InternalError(`avg(${typeToString(input)}) must be a double, got ${typeToString(spec.resultType)}`);
+    }
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number): void {
+    const c = input!;
+    if (n === 0) return;
+    if (this.decimal) {
+      const p = Math.min(18, (c.type as { precision: number }).precision + 10);
+      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen!.ptr, p);
+      this.k.agg_count!(gids, c.validityPtr, n, this.counts.ptr);
+    } else {
+      this.k[`agg_avg_${numericSuffix(c.type)}`]!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.counts.ptr);
+    }
+  }
+
+  finish(start: number, count: number): Column {
+    const type = this.spec.resultType;
+    const values = WasmBuffer.allocate(this.mem, Math.max(1, count) * 8);
+    const validity = WasmBuffer.allocate(this.mem, Math.max(1, count));
+    let nulls: number;
+    if (this.decimal) {
+      const r = type as { precision: number; scale: number };
+      const up = r.scale - (this.spec.inputType as { scale: number }).scale;
+      nulls = this.k.fin_avg_dec!(this.sums.ptr, this.seen!.ptr, this.counts.ptr, start, count, up, r.precision, values.ptr, validity.ptr);
+    } else {
+      nulls = this.k.fin_avg_f64!(this.sums.ptr, this.counts.ptr, start, count, values.ptr, validity.ptr);
+    }
+    if (nulls === 0) {
+      validity.release();
+      return new Column(type, count, values, null, null, 0);
+    }
+    return new Column(type, count, values, validity, null, nulls);
+  }
+
+  release(): void {
+    this.arrays.release();
+  }
+}
+
+/** count(distinct col): a second key table over (group id, value) pairs; a new pair counts once. */
+class CountDistinctAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly counts: GrowableBuffer;
+  private readonly pairs: KeyTable;
+  private readonly pairIds: GrowableBuffer;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    inputType: DataType,
+  ) {
+    this.arrays = new GroupArrays(mem, reservation);
+    this.counts = this.arrays.add(8);
+    this.pairIds = new GrowableBuffer(mem, reservation, null);
+    this.pairs = new KeyTable(k, mem, [{ kind: 'int32' }, inputType], reservation, { nullsFormGroups: true });
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: Column | null, gids: number, n: number): void {
+    const c = input!;
+    if (n === 0 || c.type.kind === 'null') return;
+    this.pairIds.ensure(n * 4, false);
+    const before = this.pairs.numGroups;
+    const gidColumn = { type: { kind: 'int32' } as DataType, valuesPtr: gids, validityPtr: 0, offsetsPtr: 0 };
+    this.pairs.insertMasked([gidColumn, c], n, c.validityPtr, this.pairIds.ptr);
+    this.k.agg_count_distinct!(gids, this.pairIds.ptr, n, before, this.counts.ptr);
+  }
+
+  finish(start: number, count: number): Column {
+    return finishFixed(this.mem, this.k, { kind: 'int64' }, this.counts.ptr, null, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+    this.pairs.release();
+    this.pairIds.release();
+  }
+}
+
+/** An accumulator whose input is the null type: every result is null (sum, min, ...). */
+class AllNullAccumulator implements Accumulator {
+  constructor(
+    private readonly mem: WasmMemory,
+    private readonly type: DataType,
+  ) {}
+  grow(): void {}
+  update(): void {}
+  finish(_start: number, count: number): Column {
+    return nullColumn(this.mem, this.type, count);
+  }
+  release(): void {}
+}
+
+/**
+ * Creates the accumulator of `spec`, its state accounted in `reservation`. `ungrouped` (no group
+ * keys: every row is group 0) lets sum and count use SIMD reductions that ignore the group ids.
+ */
+export function createAccumulator(spec: AccumulatorSpec, reservation: MemoryReservation, ungrouped = false): Accumulator {
+  const rt = runtime();
+  const k = rt.module('aggregate');
+  const mem = rt.memory;
+  const input = spec.inputType;
+  if (spec.fn === 'count_star') return new CountAccumulator(k, mem, reservation, true, ungrouped);
+  if (!input) throw new InternalError(`aggregate ${spec.fn} (${spec.name}) needs an input column`);
+  if (spec.fn === 'count') return new CountAccumulator(k, mem, reservation, false, ungrouped);
+  if (spec.fn === 'count_distinct') return new CountDistinctAccumulator(k, mem, reservation, input);
+  if (input.kind === 'null') return new AllNullAccumulator(mem, spec.resultType);
+  switch (spec.fn) {
+    case 'sum':
+      return new SumAccumulator(k, mem, reservation, spec, ungrouped);
+    case 'avg':
+      return new AvgAccumulator(k, mem, reservation, spec);
+    case 'min':
+    case 'max':
+    case 'first':
+      if (input.kind === 'utf8') return new StringAccumulator(k, mem, reservation, spec);
+      return spec.fn === 'first' ? new FirstAccumulator(k, mem, reservation, spec) : new MinMaxAccumulator(k, mem, reservation, spec);
+  }
+}
+
+/** The `aggregate` kernel module (for the key table of a hash aggregation). */
+export function aggregateKernels(): KernelExports {
+  return runtime().module('aggregate');
+}
+
+/** Result of `groupBy`: the distinct keys and one result column per aggregate, group by group. */
+export interface GroupByResult {
+  readonly keys: Column[];
+  readonly results: Column[];
+}
+
+/**
+ * One-shot hash aggregation of columns already in memory (all of `n` rows): groups by `keys` (none:
+ * one group) and computes each aggregate over its input column. Groups come out in order of first
+ * appearance. A convenience for tests and small inputs; operators use KeyTable + accumulators.
+ */
+export function groupBy(
+  keys: readonly Column[],
+  aggregates: readonly { spec: AccumulatorSpec; input: Column | null }[],
+  reservation: MemoryReservation,
+): GroupByResult {
+  const rt = runtime();
+  const mem = rt.memory;
+  const n = keys[0]?.length ?? aggregates.find((a) => a.input)?.input?.length ?? 0;
+  const ungrouped = keys.length === 0;
+  const accs: Accumulator[] = [];
+  let table: KeyTable | null = null;
+  const gids = WasmBuffer.allocate(mem, Math.max(1, n) * 4);
+  try {
+    for (const a of aggregates) accs.push(createAccumulator(a.spec, reservation, ungrouped));
+    let groups = 1;
+    if (ungrouped) {
+      mem.i32(gids.ptr, Math.max(1, n)).fill(0);
+      for (const acc of accs) acc.grow(1);
+    } else {
+      table = new KeyTable(aggregateKernels(), mem, keys.map((c) => c.type), reservation, {
+        nullsFormGroups: true,
+        onGrow: (cap) => accs.forEach((acc) => acc.grow(cap)),
+      });
+      const t = table;
+      accs.forEach((acc) => acc.grow(t.groupCapacity));
+      table.insert(keys, n, gids.ptr);
+      groups = table.numGroups;
+    }
+    aggregates.forEach((a, i) => accs[i]!.update(a.input, gids.ptr, n, groups));
+    const t = table;
+    return {
+      keys: t ? keys.map((_, c) => t.keyColumn(c, 0, groups)) : [],
+      results: accs.map((acc) => acc.finish(0, groups)),
+    };
+  } finally {
+    gids.release();
+    table?.release();
+    for (const acc of accs) acc.release();
+  }
+}
