@@ -4,8 +4,8 @@
 // columns. States are mergeable (sum + seen flag, count, min/max + seen, sum + count for avg) so a
 // partial aggregation can be added in front of a shuffle later.
 //
-// Seen flags (one byte per group): 0 no value yet, 1 has a value, 2 (decimal sums) overflowed past
-// the result precision, which Spark (non-ANSI) reports as null.
+// Seen flags (one byte per group): 0 no value yet, 1 has a value, 2 (decimal sums) overflowed int64,
+// which Spark (non-ANSI) reports as null.
 export {
   ht_hash_i8, ht_hash_i16, ht_hash_i32, ht_hash_i64, ht_hash_f32, ht_hash_f64,
   ht_insert_i8, ht_insert_i16, ht_insert_i32, ht_insert_i64, ht_insert_f32, ht_insert_f64,
@@ -80,11 +80,11 @@ export function agg_sum_f64(gids: usize, vals: usize, validity: usize, n: i32, s
 }
 
 /**
- * Decimal sum into int64 unscaled sums: a group whose running sum leaves `precision` digits (or
- * int64) gets seen = 2 for good (the result is null, Spark's non-ANSI overflow behaviour).
+ * Decimal sum into int64 unscaled sums. Like Spark, whose intermediate sum may exceed the result
+ * precision (it is checked when the sum is finished, fin_sum_dec), only leaving int64 (Spark: 38
+ * digits) is final: seen = 2 for good and the result is null.
  */
-export function agg_sum_dec(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize, precision: i32): void {
-  const lim = pow10(precision) - 1;
+export function agg_sum_dec(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
   for (let i = 0; i < n; i++) {
     if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
     const g = <usize>load<i32>(gids + (<usize>i << 2));
@@ -93,7 +93,7 @@ export function agg_sum_dec(gids: usize, vals: usize, validity: usize, n: i32, s
     const s = load<i64>(sums + (g << 3));
     const x = load<i64>(vals + (<usize>i << 3));
     const r = s + x;
-    if (((s ^ r) & (x ^ r)) < 0 || r > lim || r < -lim) {
+    if (((s ^ r) & (x ^ r)) < 0) {
       store<u8>(seen + g, 2);
     } else {
       store<i64>(sums + (g << 3), r);
@@ -467,20 +467,39 @@ export function fin_avg_f64(sums: usize, counts: usize, start: i32, count: i32, 
   return nulls;
 }
 
-/**
- * Decimal avg: sums (unscaled at the input scale) / counts, rescaled up by 10^`up` digits with
- * HALF_UP rounding; null for empty or overflowed groups or when the result leaves `precision` digits.
- */
-export function fin_avg_dec(sums: usize, seen: usize, counts: usize, start: i32, count: i32, up: i32, precision: i32, dst: usize, dstValid: usize): i32 {
-  const f = pow10(up);
+/** Decimal sums: null for empty or overflowed groups and sums beyond `precision` digits. Returns the null count. */
+export function fin_sum_dec(sums: usize, seen: usize, start: i32, count: i32, precision: i32, dst: usize, dstValid: usize): i32 {
   const lim = pow10(precision) - 1;
   let nulls = 0;
   for (let j = 0; j < count; j++) {
     const g = <usize>(start + j);
-    let ok: u8 = load<u8>(seen + g) == 1 ? 1 : 0;
+    const s = load<i64>(sums + (g << 3));
+    const ok: u8 = load<u8>(seen + g) == 1 && s <= lim && s >= -lim ? 1 : 0;
+    store<i64>(dst + (<usize>j << 3), ok ? s : 0);
+    store<u8>(dstValid + <usize>j, ok);
+    nulls += 1 - <i32>ok;
+  }
+  return nulls;
+}
+
+/**
+ * Decimal avg (Spark: the sum checked against `sumPrecision` digits, divided by the count): the
+ * quotient rescaled up by 10^`up` with HALF_UP rounding; null for empty or overflowed groups or when
+ * the result leaves `precision` digits. Returns the null count.
+ */
+export function fin_avg_dec(
+  sums: usize, seen: usize, counts: usize, start: i32, count: i32, sumPrecision: i32, up: i32, precision: i32, dst: usize, dstValid: usize,
+): i32 {
+  const f = pow10(up);
+  const slim = pow10(sumPrecision) - 1;
+  const lim = pow10(precision) - 1;
+  let nulls = 0;
+  for (let j = 0; j < count; j++) {
+    const g = <usize>(start + j);
+    const s = load<i64>(sums + (g << 3));
+    let ok: u8 = load<u8>(seen + g) == 1 && s <= slim && s >= -slim ? 1 : 0;
     let r: i64 = 0;
     if (ok) {
-      const s = load<i64>(sums + (g << 3));
       const c = load<i64>(counts + (g << 3));
       const q1 = s / c;
       const r1 = s % c; // same sign as s
@@ -490,7 +509,7 @@ export function fin_avg_dec(sums: usize, seen: usize, counts: usize, start: i32,
       const ar2 = r2 < 0 ? -r2 : r2;
       if (ar2 * 2 >= c) q2 += s < 0 ? -1 : 1;
       const hi = q1 * f;
-      if (q1 != 0 && (hi / f != q1)) ok = 0;
+      if (q1 != 0 && hi / f != q1) ok = 0;
       r = hi + q2;
       if (r > lim || r < -lim) ok = 0;
     }

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, afterEach, describe, expect, it, vi } from 'vitest
 import { join } from 'node:path';
 import { functions as F, type DataFrame, AnalysisError, InvalidArgumentError } from '../src/index.js';
 import { ParquetFileReader } from '../src/io/parquet-reader.js';
-import { type Env, FACT_COLUMNS, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { runtime } from '../src/wasm/runtime.js';
+import { createPhysicalPlan } from '../src/plan/physical-planner.js';
+import { type Env, FACT_COLUMNS, checkQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -137,9 +139,21 @@ describe('explain', () => {
     expect(dimScan).toMatch(/w < 10/);
   });
 
-  it('count(*) reads no data column', () => {
+  it('row groups ruled out by pushed filters are skipped; results are unchanged', async () => {
+    // ids never exceed the row position, so only the last of the 3 row groups can hold id > 4300.
+    const df = facts.filter(col('id').gt(4300)).select('id', 'k');
+    await checkQuery(env, df, 'SELECT id, k FROM facts WHERE id > 4300');
+    const op = createPhysicalPlan(df.optimizedPlan());
+    for await (const b of op.execute(env.spark.execContext())) b.release();
+    expect(op.treeString()).toMatch(/rowGroups read=1 skipped=2/);
+  });
+
+  it('count(*) reads at most one (the narrowest) column', () => {
+    // Spark reads no column at all; Kindling's ColumnPruning deliberately keeps the narrowest one
+    // (src/optimizer/prune-columns.ts), here the one-byte boolean.
     const cols = scanColumns(scanLines(facts.agg(F.count('*')).explainString())[0]!);
-    expect(cols).toEqual([]);
+    expect(cols.length).toBeLessThanOrEqual(1);
+    if (cols.length === 1) expect(cols).toEqual(['b']);
   });
 });
 
@@ -252,5 +266,32 @@ describe("show() in Spark's layout", () => {
     expect(lines[1]).toBe(`|   g|${'n'.padStart(w)}|`);
     expect(lines[3]).toBe(`|NULL|${String(rows[0]!['n']).padStart(w)}|`);
     expect(lines.at(-2)).toBe('only showing top 3 rows');
+  });
+});
+
+describe('memory', () => {
+  it('queries release all wasm memory they allocate (also when they fail)', async () => {
+    const small = await env.read('small');
+    const run = async () => {
+      await facts.filter(col('i').gt(0)).select('id', F.upper('k').alias('u'), col('m').multiply(2).alias('m2')).collect();
+      await facts.groupBy('k', 'd').agg(F.sum('m').alias('s'), F.countDistinct('s').alias('c'), F.first('ts').alias('f')).collect();
+      await facts.orderBy(col('s').desc(), 'id').limit(10).collect();
+      await facts.select('k', 'dt').distinct().orderBy('k', 'dt').collect();
+      await facts.join(dims, 'k', 'full').filter(col('w').gt(1)).collect();
+      await small.union(small).dropDuplicates(['k']).toArrow();
+      await facts.limit(5).showString();
+      await facts.write.mode('overwrite').parquet(join(env.dir, 'mem-out'));
+    };
+    await run(); // warm up: kernels, static data
+    const before = runtime().memory.liveBytes;
+    await run();
+    expect(runtime().memory.liveBytes).toBe(before);
+    env.spark.conf.set('spark.kindling.operatorMemory', '16k');
+    try {
+      await expect(facts.groupBy('id', 's').agg(F.count('*')).collect()).rejects.toThrow(/budget/);
+    } finally {
+      env.spark.conf.set('spark.kindling.operatorMemory', '2g');
+    }
+    expect(runtime().memory.liveBytes).toBe(before);
   });
 });

@@ -5,7 +5,9 @@
 import { filterData } from '../data/kernel-data.js';
 import { arqueroTable, filterSum as arqueroFilterSum } from '../peers/arquero.js';
 import * as js from '../peers/plain-js.js';
-import { type BenchmarkGroup, type KernelBenchmark, type SuiteContext, closeTo, erase, NotAvailableError } from './common.js';
+import { type BenchmarkGroup, type KernelBenchmark, type SuiteContext, closeTo, erase } from './common.js';
+import { importKindling, loadBatch } from './kindling.js';
+import type { Batch } from '../../src/types/batch.js';
 
 function filterSumBenchmark(ctx: SuiteContext): KernelBenchmark<number> {
   const values = filterData(ctx.rows, ctx.seed + 6);
@@ -20,8 +22,45 @@ function filterSumBenchmark(ctx: SuiteContext): KernelBenchmark<number> {
     engines: [
       {
         engine: 'Kindling',
-        prepare: () => {
-          throw new NotAvailableError('no comparison/aggregate kernel API (src/kernels/compare.ts, aggregate.ts) yet');
+        note: 'gt(v, 0.5) -> mask, filterBatch (selection + gather), groupBy([], [sum(v)]) (SIMD sum)',
+        async prepare() {
+          const [cmp, take, agg] = await Promise.all([
+            importKindling('src/kernels/compare.ts', () => import('../../src/kernels/compare.js'), ['compare', 'cast']),
+            importKindling('src/kernels/take.ts', () => import('../../src/kernels/take.js'), ['take']),
+            importKindling('src/kernels/aggregate.ts', () => import('../../src/kernels/aggregate.js'), ['aggregate']),
+          ]);
+          const { MemoryReservation } = await import('../../src/wasm/memory.js');
+          const { runtime } = await import('../../src/wasm/runtime.js');
+          const batch = await loadBatch({ v: values });
+          const vType = batch.column(0).type;
+          const half = { type: vType, value: 0.5 };
+          const spec = { fn: 'sum', inputType: vType, resultType: vType, name: 's' } as const;
+          const exec = () => {
+            const mask = cmp.gt(batch.column(0), half);
+            let kept: Batch;
+            try {
+              kept = take.filterBatch(batch, mask);
+            } finally {
+              mask.release();
+            }
+            try {
+              return agg.groupBy([], [{ spec, input: kept.column(0) }], new MemoryReservation('bench filter-sum', 2 ** 31)).results[0]!;
+            } finally {
+              kept.release();
+            }
+          };
+          return {
+            run: () => exec().release(),
+            answer: () => {
+              const c = exec();
+              try {
+                return c.nullCount > 0 ? NaN : runtime().memory.f64(c.valuesPtr, 1)[0]!;
+              } finally {
+                c.release();
+              }
+            },
+            dispose: () => batch.release(),
+          };
         },
       },
       {

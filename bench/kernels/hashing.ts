@@ -10,7 +10,6 @@ import {
   type SuiteContext,
   compareArrays,
   erase,
-  NotAvailableError,
 } from './common.js';
 import { importKindling, loadBatch } from './kindling.js';
 
@@ -206,8 +205,44 @@ function joinBenchmark(ctx: SuiteContext): KernelBenchmark<number> {
     engines: [
       {
         engine: 'Kindling',
-        prepare: () => {
-          throw new NotAvailableError('no hash-join kernel API (src/kernels/join.ts) yet');
+        note: 'JoinBuildTable (build) + probe + expand to (probe, build) pairs in 65,536-pair chunks, counting pairs',
+        async prepare() {
+          const j = await importKindling('src/kernels/join.ts', () => import('../../src/kernels/join.js'), ['join', 'aggregate']);
+          const { MemoryReservation } = await import('../../src/wasm/memory.js');
+          const { runtime } = await import('../../src/wasm/runtime.js');
+          const buildBatch = await loadBatch({ k: build });
+          const probeBatch = await loadBatch({ k: probe });
+          const exec = (): number => {
+            const rt = runtime();
+            const table = new j.JoinBuildTable([buildBatch.column(0)], buildRows, new MemoryReservation('bench hash-join', 2 ** 31));
+            const cursor = new j.ExpandCursor(rt.memory);
+            const n = probeBatch.numRows;
+            const cap = 65_536;
+            const gids = rt.allocate(Math.max(1, n) * 4);
+            const outProbe = rt.allocate(cap * 4);
+            const outBuild = rt.allocate(cap * 4);
+            try {
+              table.probe([probeBatch.column(0)], n, gids.ptr);
+              let count = 0;
+              for (let c = table.expand(gids.ptr, n, cursor, cap, outProbe.ptr, outBuild.ptr); c > 0; ) {
+                count += c;
+                c = table.expand(gids.ptr, n, cursor, cap, outProbe.ptr, outBuild.ptr);
+              }
+              return count;
+            } finally {
+              for (const b of [gids, outProbe, outBuild]) b.release();
+              cursor.release();
+              table.release();
+            }
+          };
+          return {
+            run: exec,
+            answer: exec,
+            dispose: () => {
+              buildBatch.release();
+              probeBatch.release();
+            },
+          };
         },
       },
       {
@@ -221,7 +256,7 @@ function joinBenchmark(ctx: SuiteContext): KernelBenchmark<number> {
       },
       {
         engine: 'DuckDB-Wasm',
-        note: 'SELECT count(*) FROM probe JOIN build USING (k)',
+        note: 'SELECT count(*) FROM probe p JOIN build b ON p.k = b.k',
         async prepare() {
           const db = await ctx.duckdb();
           db.load('join_build', { k: build });

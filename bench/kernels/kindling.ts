@@ -57,6 +57,27 @@ export async function loadBatch(
   return arrowInterop.batchFromArrow(table.batches[0]!);
 }
 
+/** Copies typed-array columns into wasm memory as Kindling batches of at most `batchSize` rows. */
+export async function loadBatches(
+  columns: Record<string, Int32Array | Float64Array | BigInt64Array>,
+  batchSize: number,
+): Promise<import('../../src/types/batch.js').Batch[]> {
+  const n = Object.values(columns)[0]?.length ?? 0;
+  const out: import('../../src/types/batch.js').Batch[] = [];
+  try {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const slice: Record<string, Int32Array | Float64Array | BigInt64Array> = {};
+      for (const [name, col] of Object.entries(columns)) slice[name] = col.subarray(start, end);
+      out.push(await loadBatch(slice));
+    }
+  } catch (e) {
+    for (const b of out) b.release();
+    throw e;
+  }
+  return out;
+}
+
 /** The first line of an error's message. */
 export function firstLine(e: unknown): string {
   const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);

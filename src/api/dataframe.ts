@@ -410,7 +410,7 @@ export class DataFrame {
 
   /** The text `explain()` prints. */
   explainString(extended = false): string {
-    const { plan: optimized, applied } = optimizeWithTrace(this.plan);
+    const { plan: optimized, rulesApplied } = optimizeWithTrace(this.plan);
     const physical = createPhysicalPlan(optimized).treeString();
     if (!extended) return `== Physical Plan ==\n${physical}`;
     return [
@@ -420,7 +420,7 @@ export class DataFrame {
       '',
       '== Optimized Logical Plan ==',
       planToString(optimized),
-      `(rules applied: ${applied.length ? applied.join(', ') : 'none'})`,
+      `(rules applied: ${rulesApplied.length ? rulesApplied.join(', ') : 'none'})`,
       '',
       '== Physical Plan ==',
       physical,

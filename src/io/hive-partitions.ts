@@ -13,6 +13,8 @@ import { type Field, field } from '../types/schema.js';
 import { type CellValue, columnToJs, formatDecimal } from '../types/values.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
+import { hashColumns } from '../kernels/hash.js';
+import { takeBatchAt, takeColumnAt } from '../kernels/take.js';
 
 /** The directory name Hive and Spark use for a NULL (or empty) partition value. */
 export const HIVE_DEFAULT_PARTITION = '__HIVE_DEFAULT_PARTITION__';
@@ -191,132 +193,159 @@ export interface PartitionSlice {
   readonly batch: Batch;
 }
 
-/**
- * Splits a batch by the values of its partition columns (`partitionIdx`), returning for each
- * distinct combination the rows' other columns. Groups come in order of first appearance.
- *
- * Per-row JavaScript, documented exception to the engine rule: the partition key columns are read
- * into JS values once (one pass per key column) to assign group ids, and rows are gathered with
- * typed-array loops. A batch whose rows all share one partition (the common case for data sorted or
- * clustered by the partition keys) is passed through without any copy. Replace the gather with the
- * take kernel (`takeBatch`) when src/kernels/take.ts exists.
- */
-export function splitByPartition(batch: Batch, partitionIdx: readonly number[], dataSchema: Batch['schema']): PartitionSlice[] {
-  const dataIdx = batch.schema.fields.map((_, i) => i).filter((i) => !partitionIdx.includes(i));
-  const keyValues = partitionIdx.map((i) => columnToJs(batch.column(i)));
-  const n = batch.numRows;
-  const groupOf = new Int32Array(n);
-  const keys = new Map<string, number>();
-  const groupValues: CellValue[][] = [];
-  for (let r = 0; r < n; r++) {
-    let key = '';
-    for (const kv of keyValues) {
-      const v = kv[r]!;
-      key += v === null ? '\u0000N|' : `${typeof v}:${v instanceof Date ? v.getTime() : String(v)}|`;
-    }
-    let g = keys.get(key);
-    if (g === undefined) {
-      g = groupValues.length;
-      keys.set(key, g);
-      groupValues.push(keyValues.map((kv) => kv[r]!));
-    }
-    groupOf[r] = g;
-  }
-  if (groupValues.length <= 1) {
-    if (n === 0) return [];
-    const cols = dataIdx.map((i) => batch.column(i).retain());
-    return [{ values: groupValues[0]!, batch: new Batch(dataSchema, cols, n) }];
-  }
-  const counts = new Int32Array(groupValues.length);
-  for (let r = 0; r < n; r++) counts[groupOf[r]!]!++;
-  const starts = new Int32Array(groupValues.length);
-  for (let g = 1; g < counts.length; g++) starts[g] = starts[g - 1]! + counts[g - 1]!;
-  const order = new Int32Array(n);
-  const cursor = starts.slice();
-  for (let r = 0; r < n; r++) order[cursor[groupOf[r]!]!++] = r;
-  const out: PartitionSlice[] = [];
-  try {
-    for (let g = 0; g < groupValues.length; g++) {
-      const idx = order.subarray(starts[g]!, starts[g]! + counts[g]!);
-      const cols: Column[] = [];
-      try {
-        for (const i of dataIdx) cols.push(gatherColumn(batch.column(i), idx));
-      } catch (e) {
-        for (const c of cols) c.release();
-        throw e;
-      }
-      out.push({ values: groupValues[g]!, batch: new Batch(dataSchema, cols, idx.length) });
-    }
-  } catch (e) {
-    for (const s of out) s.batch.release();
-    throw e;
-  }
-  return out;
+/** Options of splitByPartition. */
+export interface SplitOptions {
+  /**
+   * Bits of the row hash that group rows (default 64). For tests only: fewer bits make distinct
+   * partition values collide, which exercises the equality check that keeps them apart.
+   */
+  readonly hashBits?: number;
 }
 
-/** Gathers rows `idx` of a column into a new column (typed-array loops; see splitByPartition). */
-function gatherColumn(c: Column, idx: Int32Array): Column {
-  const mem = runtime().memory;
-  const n = idx.length;
-  if (c.type.kind === 'null') return new Column(c.type, n, null, null, null, n);
-  let validity: WasmBuffer | null = null;
-  let nullCount = 0;
-  if (c.validity) {
-    validity = WasmBuffer.allocate(mem, Math.max(1, n));
-    const src = mem.u8(c.validity.ptr, c.length);
-    const dst = mem.u8(validity.ptr, n);
-    for (let j = 0; j < n; j++) {
-      const v = src[idx[j]!]!;
-      dst[j] = v;
-      nullCount += v ^ 1;
+/**
+ * Splits a batch by the values of its partition columns (`partitionIdx`), returning for each
+ * distinct combination the rows' other columns (rows in input order). Groups come in order of first
+ * appearance. Two values are the same partition when grouping would put them together (nulls
+ * together, NaN with NaN, -0.0 with 0.0).
+ *
+ * No per-row JavaScript: rows are grouped by their hash (hashColumns), every row is checked equal
+ * to its group's first row (a hash collision splits the group again), a counting sort builds each
+ * group's index list, and the take kernel gathers the rows. JavaScript runs once per group. A batch
+ * whose rows all share one partition (the common case for data sorted or clustered by the
+ * partition keys) is passed through without any copy.
+ */
+export function splitByPartition(
+  batch: Batch,
+  partitionIdx: readonly number[],
+  dataSchema: Batch['schema'],
+  options: SplitOptions = {},
+): PartitionSlice[] {
+  const n = batch.numRows;
+  if (n === 0) return [];
+  const dataIdx = batch.schema.fields.map((_, i) => i).filter((i) => !partitionIdx.includes(i));
+  const keys = partitionIdx.map((i) => batch.column(i));
+  const bits = options.hashBits ?? 64;
+  if (!Number.isInteger(bits) || bits < 1 || bits > 64) throw new InternalError(`splitByPartition: hashBits must be in [1, 64], got ${bits}`);
+  const rt = runtime();
+  const mem = rt.memory;
+  const k = rt.module('convert');
+  const groups = groupRowsByValue(keys, n, 64 - bits);
+  try {
+    const numGroups = groups.numGroups;
+    // Groups in order of first appearance (per-group JavaScript).
+    const firsts = mem.i32(groups.firsts.ptr, numGroups);
+    const order = Array.from({ length: numGroups }, (_, g) => g).sort((a, b) => firsts[a]! - firsts[b]!);
+    const values = partitionValues(keys, order.map((g) => firsts[g]!));
+    if (numGroups === 1) {
+      const cols = dataIdx.map((i) => batch.column(i).retain());
+      return [{ values: values[0]!, batch: new Batch(dataSchema, cols, n) }];
     }
-    if (nullCount === 0) {
-      validity.release();
-      validity = null;
-    }
-  }
-  if (c.type.kind === 'utf8') {
-    const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
-    const so = mem.i32(c.offsetsPtr, c.length + 1);
-    let total = 0;
-    {
-      const o = mem.i32(offsets.ptr, n + 1);
-      o[0] = 0;
-      for (let j = 0; j < n; j++) {
-        const r = idx[j]!;
-        total += so[r + 1]! - so[r]!;
-        o[j + 1] = total;
+    const data = new Batch(dataSchema, dataIdx.map((i) => batch.column(i)), n); // borrowed view: never released
+    const indices = WasmBuffer.allocate(mem, n * 4);
+    const out: PartitionSlice[] = [];
+    try {
+      const starts = rt.withScratch(numGroups * 4, (cursors) => {
+        k.group_counts!(groups.gids.ptr, n, numGroups, cursors);
+        const view = mem.i32(cursors, numGroups);
+        const bounds = new Array<number>(numGroups + 1);
+        let sum = 0;
+        for (let g = 0; g < numGroups; g++) {
+          bounds[g] = sum;
+          sum += view[g]!;
+          view[g] = bounds[g]!;
+        }
+        bounds[numGroups] = sum;
+        k.group_scatter!(groups.gids.ptr, n, cursors, indices.ptr);
+        return bounds;
+      });
+      for (let j = 0; j < numGroups; j++) {
+        const g = order[j]!;
+        const count = starts[g + 1]! - starts[g]!;
+        out.push({ values: values[j]!, batch: takeBatchAt(data, indices.ptr + starts[g]! * 4, count) });
       }
+    } catch (e) {
+      for (const s of out) s.batch.release();
+      throw e;
+    } finally {
+      indices.release();
     }
-    const values = WasmBuffer.allocate(mem, Math.max(1, total));
-    const sv = mem.u8(c.valuesPtr, so[c.length]!);
-    const dv = mem.u8(values.ptr, total);
-    const o = mem.i32(offsets.ptr, n + 1);
-    for (let j = 0; j < n; j++) {
-      const r = idx[j]!;
-      dv.set(sv.subarray(so[r]!, so[r + 1]!), o[j]!);
-    }
-    return new Column(c.type, n, values, validity, offsets, nullCount);
+    return out;
+  } finally {
+    groups.gids.release();
+    groups.firsts.release();
   }
-  const width = byteWidth(c.type);
-  const values = WasmBuffer.allocate(mem, Math.max(1, n) * width);
-  if (width === 1) {
-    const s = mem.u8(c.valuesPtr, c.length);
-    const d = mem.u8(values.ptr, n);
-    for (let j = 0; j < n; j++) d[j] = s[idx[j]!]!;
-  } else if (width === 2) {
-    const s = new Uint16Array(mem.memory.buffer, c.valuesPtr, c.length);
-    const d = new Uint16Array(mem.memory.buffer, values.ptr, n);
-    for (let j = 0; j < n; j++) d[j] = s[idx[j]!]!;
-  } else {
-    // 4- and 8-byte values move as int32 words (never through float views, which may rewrite NaN bits).
-    const words = width / 4;
-    const s = mem.i32(c.valuesPtr, c.length * words);
-    const d = mem.i32(values.ptr, n * words);
-    for (let j = 0; j < n; j++) {
-      const r = idx[j]! * words;
-      for (let w = 0; w < words; w++) d[j * words + w] = s[r + w]!;
+}
+
+/** The JS values of the key columns at rows `rows` (one small gather per key column): values[j][c]. */
+function partitionValues(keys: readonly Column[], rows: readonly number[]): CellValue[][] {
+  const rt = runtime();
+  const perKey = rt.withScratch(Math.max(1, rows.length) * 4, (ptr) => {
+    rt.memory.i32(ptr, rows.length).set(rows);
+    return keys.map((c) => {
+      const taken = takeColumnAt(c, ptr, rows.length);
+      try {
+        return columnToJs(taken);
+      } finally {
+        taken.release();
+      }
+    });
+  });
+  return rows.map((_, j) => perKey.map((vals) => vals[j]!));
+}
+
+/**
+ * Groups `n` rows by the values of `keys`: gids (i32 per row) and firsts (the first row of each
+ * group, by group id), owned by the caller. Rows are grouped by hash (shifted right by `shift` bits,
+ * 0 in production), then verified equal to their group's first row; rows that differ (collisions)
+ * are grouped again in a further round, so distinct values never share a group.
+ */
+function groupRowsByValue(keys: readonly Column[], n: number, shift: number): { gids: WasmBuffer; firsts: WasmBuffer; numGroups: number } {
+  const rt = runtime();
+  const mem = rt.memory;
+  const k = rt.module('convert');
+  const hashes = hashColumns(keys, n);
+  let gids: WasmBuffer | null = null;
+  let firsts: WasmBuffer | null = null;
+  try {
+    gids = WasmBuffer.allocate(mem, n * 4);
+    firsts = WasmBuffer.allocate(mem, n * 4);
+    let capacity = 16;
+    while (capacity < n * 2) capacity *= 2;
+    const state = WasmBuffer.allocate(mem, n);
+    let table: WasmBuffer | null = null;
+    try {
+      table = WasmBuffer.allocate(mem, capacity * 4);
+      k.fill_bytes!(state.ptr, 0, n);
+      let numGroups = 0;
+      let pending = n;
+      // Each round resolves at least the first pending row of every hash, so it ends; more than one
+      // round happens only on a hash collision between distinct values.
+      while (pending > 0) {
+        k.fill_bytes!(table.ptr, 0xff, capacity * 4);
+        numGroups += k.group_round!(hashes.ptr, shift, state.ptr, n, table.ptr, capacity - 1, numGroups, gids.ptr, firsts.ptr);
+        for (const c of keys) {
+          if (c.type.kind === 'null') continue;
+          if (c.type.kind === 'utf8') {
+            k.group_verify_utf8!(c.offsetsPtr, c.valuesPtr, c.validityPtr, gids.ptr, firsts.ptr, state.ptr, n);
+          } else {
+            const kind = c.type.kind === 'float32' ? 5 : c.type.kind === 'float64' ? 9 : byteWidth(c.type);
+            k.group_verify_fixed!(c.valuesPtr, c.validityPtr, kind, gids.ptr, firsts.ptr, state.ptr, n);
+          }
+        }
+        const left = k.group_commit!(state.ptr, n);
+        if (left >= pending) throw new InternalError(`splitByPartition: grouping made no progress (${left} rows pending)`);
+        pending = left;
+      }
+      return { gids, firsts, numGroups };
+    } finally {
+      state.release();
+      table?.release();
     }
+  } catch (e) {
+    gids?.release();
+    firsts?.release();
+    throw e;
+  } finally {
+    hashes.release();
   }
-  return new Column(c.type, n, values, validity, null, nullCount);
 }

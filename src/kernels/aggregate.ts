@@ -6,7 +6,8 @@
  * double sum + count, ...) are mergeable, ready for a partial/final split around a shuffle.
  *
  * Spark semantics (non-ANSI): sum of integers wraps in int64; sum of floats is a double; sum of
- * decimal(p,s) is decimal(min(p+10,18),s) and null once it overflows that precision; min/max use
+ * decimal(p,s) is decimal(min(p+10,18),s), null when the final sum exceeds that precision (or an
+ * intermediate sum leaves int64, where Spark's leaves 38 digits); min/max use
  * Spark's ordering (NaN largest, strings by UTF-8 bytes); avg of non-decimals is a double, of
  * decimals HALF_UP at the result scale; sum/min/max/avg of no non-null value is null, counts 0.
  */
@@ -132,6 +133,15 @@ function withValidity(mem: WasmMemory, k: KernelExports, type: DataType, values:
   return new Column(type, count, values, validity, offsets, nulls);
 }
 
+/** A fixed-width column over `values` whose validity buffer is dropped when nothing is null. */
+function columnWithNulls(type: DataType, count: number, values: WasmBuffer, validity: WasmBuffer, nulls: number): Column {
+  if (nulls === 0) {
+    validity.release();
+    return new Column(type, count, values, null, null, 0);
+  }
+  return new Column(type, count, values, validity, null, nulls);
+}
+
 /** sum of integers / floats / decimals. */
 class SumAccumulator implements Accumulator {
   private readonly arrays: GroupArrays;
@@ -176,8 +186,7 @@ class SumAccumulator implements Accumulator {
     const c = input!;
     if (n === 0) return;
     if (this.kernel === 'agg_sum_dec') {
-      const p = (this.spec.resultType as { precision: number }).precision;
-      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr, p);
+      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr);
       return;
     }
     const kind = c.type.kind;
@@ -201,7 +210,12 @@ class SumAccumulator implements Accumulator {
   finish(start: number, count: number): Column {
     if (!this.perRowSeen) this.seen.fillPrefix(1, this.seenAllBelow);
     this.perRowSeen = true;
-    return finishFixed(this.mem, this.k, this.spec.resultType, this.sums.ptr, this.seen.ptr, start, count);
+    const type = this.spec.resultType;
+    if (type.kind !== 'decimal') return finishFixed(this.mem, this.k, type, this.sums.ptr, this.seen.ptr, start, count);
+    const values = WasmBuffer.allocate(this.mem, Math.max(1, count) * 8);
+    const validity = WasmBuffer.allocate(this.mem, Math.max(1, count));
+    const nulls = this.k.fin_sum_dec!(this.sums.ptr, this.seen.ptr, start, count, type.precision, values.ptr, validity.ptr);
+    return columnWithNulls(type, count, values, validity, nulls);
   }
 
   release(): void {
@@ -430,8 +444,7 @@ class AvgAccumulator implements Accumulator {
     const c = input!;
     if (n === 0) return;
     if (this.decimal) {
-      const p = Math.min(18, (c.type as { precision: number }).precision + 10);
-      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen!.ptr, p);
+      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen!.ptr);
       this.k.agg_count!(gids, c.validityPtr, n, this.counts.ptr);
     } else {
       this.k[`agg_avg_${numericSuffix(c.type)}`]!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.counts.ptr);
@@ -445,16 +458,13 @@ class AvgAccumulator implements Accumulator {
     let nulls: number;
     if (this.decimal) {
       const r = type as { precision: number; scale: number };
-      const up = r.scale - (this.spec.inputType as { scale: number }).scale;
-      nulls = this.k.fin_avg_dec!(this.sums.ptr, this.seen!.ptr, this.counts.ptr, start, count, up, r.precision, values.ptr, validity.ptr);
+      const input = this.spec.inputType as { precision: number; scale: number };
+      const sumPrecision = Math.min(18, input.precision + 10);
+      nulls = this.k.fin_avg_dec!(this.sums.ptr, this.seen!.ptr, this.counts.ptr, start, count, sumPrecision, r.scale - input.scale, r.precision, values.ptr, validity.ptr);
     } else {
       nulls = this.k.fin_avg_f64!(this.sums.ptr, this.counts.ptr, start, count, values.ptr, validity.ptr);
     }
-    if (nulls === 0) {
-      validity.release();
-      return new Column(type, count, values, null, null, 0);
-    }
-    return new Column(type, count, values, validity, null, nulls);
+    return columnWithNulls(type, count, values, validity, nulls);
   }
 
   release(): void {

@@ -13,9 +13,10 @@ import { KindlingIOError, NotImplementedError } from '../errors.js';
 import { type KernelRuntime, runtime } from '../wasm/runtime.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { type DataType, DataTypes, byteWidth, MAX_DECIMAL_PRECISION } from './data-type.js';
-import { Column } from './column.js';
+import { Column, nullColumn } from './column.js';
 import { Batch } from './batch.js';
 import { Schema, field, type Field } from './schema.js';
+import { takeColumnAt } from '../kernels/take.js';
 
 /** Maps an Arrow type to Kindling's; throws NotImplementedError naming the column for unsupported types. */
 export function fromArrowType(t: arrow.DataType, columnName: string): DataType {
@@ -135,12 +136,8 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
   const mem = rt.memory;
   const n = data.length;
   if (f.type.kind === 'null') return new Column(f.type, n, null, null, null, n);
-  if (data.type.typeId === arrow.Type.Dictionary) {
-    // Decode dictionary-encoded data to plain values (rare from parquet-wasm; handled at the edge).
-    const plain = arrow.vectorFromArray([...new arrow.Vector([data])], (data.type as arrow.Dictionary).dictionary);
-    return columnFromArrow(rt, f, plain);
-  }
-  // Validity: Arrow bits (with the slice's bit offset) -> bytes.
+  // Validity: Arrow bits (with the slice's bit offset) -> bytes. For dictionary-encoded data these
+  // are the nulls of the indices.
   let validity: WasmBuffer | null = null;
   let nullCount = 0;
   if (data.nullBitmap && data.nullBitmap.length > 0 && data.nullCount !== 0) {
@@ -154,6 +151,13 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
       validity = null;
     }
   }
+  if (data.type.typeId === arrow.Type.Dictionary) {
+    try {
+      return decodeDictionary(rt, f, data as arrow.Data<arrow.Dictionary>, validity, nullCount);
+    } finally {
+      validity?.release();
+    }
+  }
   try {
     const t = f.type;
     const src = data.values as ArrayBufferView;
@@ -163,11 +167,17 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
       let start: number;
       let end: number;
       if (raw instanceof BigInt64Array) {
+        // LargeUtf8: int64 offsets narrowed to int32, rebased to the first one (kernel).
         start = Number(raw[0]);
         end = Number(raw[n]);
-        if (end - start > 0x7fffffff) throw new NotImplementedError(`column '${f.name}': a batch holds more than 2 GiB of string data`);
-        const view = mem.i32(offsets.ptr, n + 1);
-        for (let i = 0; i <= n; i++) view[i] = Number(raw[i]!) - start; // LargeUtf8 only: rare
+        if (end - start > 0x7fffffff) {
+          offsets.release();
+          throw new NotImplementedError(`column '${f.name}': a batch holds more than 2 GiB of string data`);
+        }
+        rt.withScratch((n + 1) * 8, (tmp) => {
+          mem.u8(tmp, (n + 1) * 8).set(new Uint8Array(raw.buffer, raw.byteOffset, (n + 1) * 8));
+          k.narrow_offsets_i64!(tmp, n + 1, offsets.ptr);
+        });
       } else {
         start = raw[0]!;
         end = raw[n]!;
@@ -236,6 +246,70 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
   } catch (e) {
     validity?.release();
     throw e;
+  }
+}
+
+/**
+ * Decodes dictionary-encoded Arrow data without per-row JavaScript: the dictionary is copied into
+ * wasm once as a column, the indices are widened to int32 by a kernel (null indices point at row 0),
+ * and the rows are gathered with the take kernel. A row is null when its index is null or its
+ * dictionary entry is. `validity` (the indices' nulls, bytes) is borrowed.
+ */
+function decodeDictionary(
+  rt: KernelRuntime,
+  f: Field,
+  data: arrow.Data<arrow.Dictionary>,
+  validity: WasmBuffer | null,
+  nullCount: number,
+): Column {
+  const mem = rt.memory;
+  const k = rt.module('convert');
+  const n = data.length;
+  if (!data.dictionary) throw new KindlingIOError(`column '${f.name}': dictionary-encoded data arrived without its dictionary`);
+  if (n > 0 && nullCount === n) return nullColumn(mem, f.type, n);
+  const dict = columnFromArrow(rt, f, data.dictionary);
+  try {
+    const it = data.type.indices;
+    const width = it.bitWidth / 8;
+    const src = data.values as ArrayBufferView;
+    const indices = WasmBuffer.allocate(mem, Math.max(1, n) * 4);
+    try {
+      const convert = (from: number) => k.dict_indices_to_i32!(from, width, it.isSigned ? 1 : 0, validity?.ptr ?? 0, n, dict.length, indices.ptr);
+      const bytes = new Uint8Array(src.buffer, src.byteOffset, n * width);
+      let bad: number;
+      if (width === 4) {
+        mem.u8(indices.ptr, n * 4).set(bytes); // 32-bit indices convert in place
+        bad = convert(indices.ptr);
+      } else {
+        bad = rt.withScratch(Math.max(1, n * width), (tmp) => {
+          mem.u8(tmp, n * width).set(bytes);
+          return convert(tmp);
+        });
+      }
+      if (bad >= 0) {
+        throw new KindlingIOError(`column '${f.name}': row ${bad} has a dictionary index outside its dictionary of ${dict.length} entries`);
+      }
+      const taken = takeColumnAt(dict, indices.ptr, n);
+      if (!validity || nullCount === 0) return taken;
+      try {
+        let outValidity: WasmBuffer;
+        let outNulls: number;
+        if (taken.validity) {
+          outValidity = WasmBuffer.allocate(mem, Math.max(1, n));
+          outNulls = k.and_validity!(taken.validity.ptr, validity.ptr, n, outValidity.ptr);
+        } else {
+          outValidity = validity.retain();
+          outNulls = nullCount;
+        }
+        return new Column(f.type, n, taken.values?.retain() ?? null, outValidity, taken.offsets?.retain() ?? null, outNulls);
+      } finally {
+        taken.release();
+      }
+    } finally {
+      indices.release();
+    }
+  } finally {
+    dict.release();
   }
 }
 
