@@ -108,18 +108,18 @@ export function benchmarkTable(b: BenchmarkResult): string {
   const lines = [
     `### ${b.name}: ${b.title}`,
     '',
-    `| engine | median ms | ${b.unit === 'GB/s' ? 'GB/s (input scanned)' : 'rows/s'} | time / Kindling's | samples | note |`,
-    '|---|---:|---:|---:|---:|---|',
+    `| engine | median ms | mean ms | ${b.unit === 'GB/s' ? 'GB/s (input scanned)' : 'rows/s'} | time / Kindling's | samples | note |`,
+    '|---|---:|---:|---:|---:|---:|---|',
   ];
   for (const e of b.engines) {
     if (e.status === 'ok') {
       const ratio = e.timeVsKindling === undefined ? 'n/a' : `${e.timeVsKindling.toFixed(2)}x`;
       lines.push(
-        `| ${cell(e.engine)} | ${formatMs(e.medianMs)} | ${formatThroughput(e.throughput, b.unit)} | ${ratio} | ` +
+        `| ${cell(e.engine)} | ${formatMs(e.medianMs)} | ${formatMs(e.meanMs)} | ${formatThroughput(e.throughput, b.unit)} | ${ratio} | ` +
           `${e.samplesMs?.length ?? 0} | ${cell(e.note ?? '')} |`,
       );
     } else {
-      lines.push(`| ${cell(e.engine)} | ${e.status} | | | | ${cell([e.note, e.reason].filter(Boolean).join('; '))} |`);
+      lines.push(`| ${cell(e.engine)} | ${e.status} | | | | | ${cell([e.note, e.reason].filter(Boolean).join('; '))} |`);
     }
   }
   return lines.join('\n');

@@ -4,8 +4,8 @@
  * Spark semantics: null keys never match; NaN = NaN and -0.0 = 0.0 as join keys; a USING-style join
  * (names) outputs the keys once (coalesced for full, the right side's for right joins) first.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { functions as F, type DataFrame } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { functions as F, type DataFrame, AnalysisError } from '../src/index.js';
 import { type Env, DIM_COLUMNS, FACT_COLUMNS, checkQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
 
 const { col } = F;
@@ -120,8 +120,22 @@ describe('alias and qualified columns', () => {
   it('self-join without aliases via df.col, left outer, then aggregate', async () => {
     const left = small.select('id', 'g', 'k');
     const right = small.select('id', 'g', 's');
-    const df = left.join(right, left.col('g').eq(right.col('g')), 'left').groupBy(left.col('id')).agg(F.count(right.col('s')).alias('n'));
+    // Both sides come from one DataFrame, so left.col('g') and right.col('g') are the same attribute:
+    // like Spark's Dataset.join, the trivially true g = g must be resolved as left.g = right.g.
+    const df = left.join(right, left.col('g').eq(right.col('g')), 'left').groupBy(left.col('id')).agg(F.count('s').alias('n'));
     await checkQuery(env, df, 'SELECT l.id, count(r.s) AS n FROM small l LEFT JOIN small r ON l.g = r.g GROUP BY l.id', { small: true });
+    // Columns taken with right.col(...) keep naming the right side after the self-join renamed its
+    // clashing columns (Spark tags them with the Dataset's id; Kindling with the DataFrame's uid).
+    const joined = left.join(right, left.col('g').eq(right.col('g')), 'left');
+    const viaRight = joined.groupBy(left.col('id')).agg(F.count(right.col('s')).alias('n'), F.max(right.col('id')).alias('m'));
+    await checkQuery(
+      env,
+      viaRight,
+      'SELECT l.id, count(r.s) AS n, max(r.id) AS m FROM small l LEFT JOIN small r ON l.g = r.g GROUP BY l.id',
+      { small: true },
+    );
+    // A column of a DataFrame that is not part of the plan at all is an analysis error, never an execution one.
+    expect(() => joined.select(small.filter(F.col('id').gt(0)).select(F.col('id').plus(1).alias('z')).col('z'))).toThrow(AnalysisError);
   });
 
   it("select('alias.*') after a join", async () => {

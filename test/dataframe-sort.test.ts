@@ -30,9 +30,12 @@ const idx = (name: string) => COLS.indexOf(name);
 
 describe('orderBy / sort', () => {
   it('one key of every type, ascending (nulls first) and descending (nulls last)', async () => {
+    // Whole rows (every type gathered through the sort) for one key, key + id for the others.
+    await checkQuery(env, facts.orderBy('k'), 'SELECT * FROM facts ORDER BY k ASC NULLS FIRST', { ordered: [idx('k')] });
+    await checkQuery(env, facts.sort(col('d').desc()), 'SELECT * FROM facts ORDER BY d DESC NULLS LAST', { ordered: [idx('d')] });
     for (const k of ['i', 'k', 'd', 'm', 'dt', 'ts', 'l', 'b', 's']) {
-      await checkQuery(env, facts.orderBy(k), `SELECT * FROM facts ORDER BY ${k} ASC NULLS FIRST`, { ordered: [idx(k)] });
-      await checkQuery(env, facts.sort(col(k).desc()), `SELECT * FROM facts ORDER BY ${k} DESC NULLS LAST`, { ordered: [idx(k)] });
+      await checkQuery(env, facts.select('id', k).orderBy(k), `SELECT id, ${k} FROM facts ORDER BY ${k} ASC NULLS FIRST`, { ordered: [1] });
+      await checkQuery(env, facts.select('id', k).sort(col(k).desc()), `SELECT id, ${k} FROM facts ORDER BY ${k} DESC NULLS LAST`, { ordered: [1] });
     }
   });
 

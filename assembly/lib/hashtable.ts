@@ -166,27 +166,55 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
   const base = load<i64>(state + ST_DM_BASE);
   const size = <u64>load<i32>(state + ST_DM_SIZE);
   if (validity == 0) {
-    // The hot loop: no nulls. For keys narrower than 64 bits k - base cannot overflow (the window
-    // lies within a million of the keys), so one unsigned compare checks both ends.
-    for (let i = start; i < n; i++) {
-      const k = <i64>load<T>(vals + (<usize>i << alignof<T>()));
-      const d = k - base;
-      if ((sizeof<T>() == 8 && k < base) || <u64>d >= size) {
-        store<i32>(state + ST_GROUPS, groups);
-        return i;
+    // The hot loop: no nulls. Keys narrower than 64 bits go four at a time with 32-bit arithmetic
+    // (the caller keeps the window inside the int32 range, so the wrapped k - base compared
+    // unsigned with size checks both ends exactly); a group of four with a key outside the window
+    // or not seen yet goes through the scalar steps below.
+    let i = start;
+    while (i < n) {
+      if (sizeof<T>() < 8) {
+        const b32 = <i32>base;
+        const sz = <u32>size;
+        for (; i + 4 <= n; i += 4) {
+          const p = vals + (<usize>i << alignof<T>());
+          const d0 = <u32>(<i32>load<T>(p) - b32);
+          const d1 = <u32>(<i32>load<T>(p, sizeof<T>()) - b32);
+          const d2 = <u32>(<i32>load<T>(p, 2 * sizeof<T>()) - b32);
+          const d3 = <u32>(<i32>load<T>(p, 3 * sizeof<T>()) - b32);
+          if ((d0 >= sz) | (d1 >= sz) | (d2 >= sz) | (d3 >= sz)) break;
+          const g0 = load<i32>(dmap + (<usize>d0 << 2));
+          const g1 = load<i32>(dmap + (<usize>d1 << 2));
+          const g2 = load<i32>(dmap + (<usize>d2 << 2));
+          const g3 = load<i32>(dmap + (<usize>d3 << 2));
+          if ((g0 | g1 | g2 | g3) < 0) break;
+          const q = gids + (<usize>i << 2);
+          store<i32>(q, g0);
+          store<i32>(q, g1, 4);
+          store<i32>(q, g2, 8);
+          store<i32>(q, g3, 12);
+        }
       }
-      const a = dmap + (<usize>d << 2);
-      let gid = load<i32>(a);
-      if (gid < 0) {
-        if (groups >= limit) {
+      const stop = sizeof<T>() < 8 && i + 4 < n ? i + 4 : n;
+      for (; i < stop; i++) {
+        const k = <i64>load<T>(vals + (<usize>i << alignof<T>()));
+        const d = k - base;
+        if (k < base || <u64>d >= size) {
           store<i32>(state + ST_GROUPS, groups);
           return i;
         }
-        gid = groups++;
-        store<i32>(a, gid);
-        store<u64>(keys + (<usize>gid << 3), <u64>k);
+        const a = dmap + (<usize>d << 2);
+        let gid = load<i32>(a);
+        if (gid < 0) {
+          if (groups >= limit) {
+            store<i32>(state + ST_GROUPS, groups);
+            return i;
+          }
+          gid = groups++;
+          store<i32>(a, gid);
+          store<u64>(keys + (<usize>gid << 3), <u64>k);
+        }
+        store<i32>(gids + (<usize>i << 2), gid);
       }
-      store<i32>(gids + (<usize>i << 2), gid);
     }
     store<i32>(state + ST_GROUPS, groups);
     return n;

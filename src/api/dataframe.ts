@@ -5,7 +5,7 @@ import type { Batch } from '../types/batch.js';
 import { batchToArrow, toArrowSchema } from '../types/arrow-interop.js';
 import { type CellValue, batchToRows, columnToJs } from '../types/values.js';
 import { typeEquals, typeToString } from '../types/data-type.js';
-import { type Expr, type SortOrder, exprExists, exprName } from '../plan/expression.js';
+import { type AttributeRef, type Expr, type SortOrder, exprExists, exprName, transformUp } from '../plan/expression.js';
 import { type LogicalPlan, type JoinType, outputOf, schemaOf, planToString } from '../plan/logical-plan.js';
 import { resolveExpr, resolveNamedList, resolveColumn, castTo, toNamed } from '../plan/analyzer.js';
 import { optimizeWithTrace } from '../optimizer/optimizer.js';
@@ -50,12 +50,26 @@ export type Row = Record<string, CellValue>;
  * optimized plan on the WebAssembly kernels.
  */
 export class DataFrame {
+  /** Identity of this DataFrame, carried by the columns `col()` returns. */
+  readonly uid = nextUid++;
+
   /** @internal */
   constructor(
     readonly sparkSession: SparkSession,
     /** The analyzed logical plan. */
     readonly plan: LogicalPlan,
+    /**
+     * @internal Columns taken with `other.col(...)` before `other` became the right side of a
+     * self-join map to the renamed attributes of that side: key `${origin}:${id}`.
+     */
+    readonly attrRemap: ReadonlyMap<string, AttributeRef> = new Map(),
   ) {}
+
+  /** @internal Replaces references to a self-join's renamed right side by their new attributes. */
+  remapAttributes(e: Expr): Expr {
+    if (this.attrRemap.size === 0) return e;
+    return transformUp(e, (x) => (x.kind === 'attr' && x.origin !== undefined ? (this.attrRemap.get(`${x.origin}:${x.id}`) ?? x) : x));
+  }
 
   /** The schema of the rows. */
   get schema(): Schema {
@@ -74,7 +88,7 @@ export class DataFrame {
 
   /** A Column of this DataFrame by name (resolved now, so a typo fails here). */
   col(name: string): Column {
-    return new Column(resolveColumn(name, undefined, outputOf(this.plan)));
+    return new Column({ ...resolveColumn(name, undefined, outputOf(this.plan)), origin: this.uid });
   }
 
   // ---- transformations ------------------------------------------------------------------------
@@ -87,12 +101,12 @@ export class DataFrame {
     if (exprs.some((x) => exprExists(x, (y) => y.kind === 'agg'))) {
       return this.groupBy().agg(...list);
     }
-    return this.derive({ kind: 'project', child: this.plan, exprs: resolveNamedList(exprs, outputOf(this.plan)) });
+    return this.derive({ kind: 'project', child: this.plan, exprs: resolveNamedList(exprs.map((x) => this.remapAttributes(x)), outputOf(this.plan)) });
   }
 
   /** Keeps rows where the condition is true. */
   filter(condition: Column): DataFrame {
-    const cond = resolveExpr(condition.expr, outputOf(this.plan));
+    const cond = resolveExpr(this.remapAttributes(condition.expr), outputOf(this.plan));
     if (exprExists(cond, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in filter(): ${exprName(cond)}`);
     const typed = castTo(cond, { kind: 'boolean' });
     if (typed.kind === 'cast' && typed.child === cond) {
@@ -109,7 +123,7 @@ export class DataFrame {
   /** Adds or replaces a column. */
   withColumn(name: string, c: Column): DataFrame {
     const out = outputOf(this.plan);
-    const expr = resolveExpr(c.expr, out);
+    const expr = resolveExpr(this.remapAttributes(c.expr), out);
     if (exprExists(expr, (x) => x.kind === 'agg')) throw new AnalysisError(`withColumn('${name}'): aggregate functions need groupBy().agg()`);
     const named: Expr = { kind: 'alias', child: expr, name, id: newId() };
     const i = out.findIndex((a) => a.name.toLowerCase() === name.toLowerCase());
@@ -134,7 +148,7 @@ export class DataFrame {
     for (const c of cols) {
       if (typeof c === 'string') out.filter((a) => a.name.toLowerCase() === c.toLowerCase()).forEach((a) => dropIds.add(a.id));
       else {
-        const r = resolveExpr(c.expr, out);
+        const r = resolveExpr(this.remapAttributes(c.expr), out);
         if (r.kind === 'attr') dropIds.add(r.id);
       }
     }
@@ -166,14 +180,27 @@ export class DataFrame {
     if (!joinType) throw new InvalidArgumentError(`unsupported join type '${how}'; expected one of ${Object.keys(JOIN_TYPES).join(', ')}`);
     const left = this.plan;
     const lout = outputOf(left);
-    const right = dedupRight(other.plan, new Set(lout.map((a) => a.id)));
+    const { plan: right, renamed } = dedupRight(other.plan, new Set(lout.map((a) => a.id)));
     const rout = outputOf(right);
+    const remap = new Map([...this.attrRemap, ...other.attrRemap]);
+    for (const [oldId, attr] of renamed) remap.set(`${other.uid}:${oldId}`, attr);
+    const derive = (plan: LogicalPlan) => new DataFrame(this.sparkSession, plan, remap);
     if (on === undefined) {
-      return this.derive({ kind: 'join', left, right, joinType: joinType === 'inner' ? 'cross' : joinType });
+      return derive({ kind: 'join', left, right, joinType: joinType === 'inner' ? 'cross' : joinType });
     }
     if (on instanceof Column) {
-      const cond = resolveExpr(on.expr, [...lout, ...rout]);
-      return this.derive({ kind: 'join', left, right, joinType, condition: cond });
+      // Columns taken with other.col(...) name the right side's renamed attributes.
+      let cond = resolveExpr(derive(left).remapAttributes(on.expr), [...lout, ...rout]);
+      if (renamed.size > 0) {
+        // A self-join condition such as `df.col('x') == df.col('x')` names one attribute twice (trivially
+        // true). Like Spark's Dataset.join, resolve such equalities by name: left side = right side.
+        cond = transformUp(cond, (x) =>
+          x.kind === 'binary' && (x.op === '=' || x.op === '<=>') && x.left.kind === 'attr' && x.right.kind === 'attr' && x.left.id === x.right.id
+            ? { ...x, left: resolveColumn(x.left.name, undefined, lout), right: resolveColumn(x.right.name, undefined, rout) }
+            : x,
+        );
+      }
+      return derive({ kind: 'join', left, right, joinType, condition: cond });
     }
     const names = typeof on === 'string' ? [on] : [...on];
     const parts: Expr[] = names.map((n) => {
@@ -199,7 +226,7 @@ export class DataFrame {
     const keyIds = new Set([...lKeys, ...rKeys].map((a) => a.id));
     const rest = joinedOut.filter((a) => !keyIds.has(a.id));
     const exprs = joinType === 'left_semi' || joinType === 'left_anti' ? outputOf(joined) : [...keyExprs.map(toNamed), ...rest];
-    return this.derive({ kind: 'project', child: joined, exprs });
+    return derive({ kind: 'project', child: joined, exprs });
   }
 
   /** Cartesian product. */
@@ -213,7 +240,7 @@ export class DataFrame {
     if (list.length === 0) throw new InvalidArgumentError('orderBy() needs at least one column');
     const out = outputOf(this.plan);
     const orders: SortOrder[] = list.map((c) => ({
-      expr: resolveExpr(c.expr, out),
+      expr: resolveExpr(this.remapAttributes(c.expr), out),
       ascending: c.sortOrder?.ascending ?? true,
       nullsFirst: c.sortOrder?.nullsFirst ?? (c.sortOrder?.ascending ?? true),
     }));
@@ -438,24 +465,31 @@ export class DataFrame {
   }
 
   private derive(plan: LogicalPlan): DataFrame {
-    return new DataFrame(this.sparkSession, plan);
+    return new DataFrame(this.sparkSession, plan, this.attrRemap);
   }
 }
 
 import { newExprId as newId } from '../plan/expression.js';
 
+let nextUid = 1;
+
 /**
  * A self-join (or a join of two DataFrames derived from one) would see the same attribute ids on
- * both sides; like Spark's dedupRight, give the right side's columns new ids through a projection.
+ * both sides; like Spark's dedupRight, the right side's clashing columns get new ids through a
+ * projection. Returns the new plan and the renamed attributes by their old id.
  */
-function dedupRight(right: LogicalPlan, leftIds: ReadonlySet<number>): LogicalPlan {
+function dedupRight(right: LogicalPlan, leftIds: ReadonlySet<number>): { plan: LogicalPlan; renamed: Map<number, AttributeRef> } {
   const out = outputOf(right);
-  if (!out.some((a) => leftIds.has(a.id))) return right;
-  const renamed: LogicalPlan = {
-    kind: 'project',
-    child: right,
-    exprs: out.map((a): Expr => ({ kind: 'alias', child: a, name: a.name, id: newId() })),
-  };
+  const renamed = new Map<number, AttributeRef>();
+  if (!out.some((a) => leftIds.has(a.id))) return { plan: right, renamed };
+  const exprs = out.map((a): Expr => {
+    if (!leftIds.has(a.id)) return a;
+    const id = newId();
+    renamed.set(a.id, { kind: 'attr', id, name: a.name, type: a.type, nullable: a.nullable });
+    return { kind: 'alias', child: a, name: a.name, id };
+  });
+  const project: LogicalPlan = { kind: 'project', child: right, exprs };
   // Keep the right side's alias so `col('r.x')` still resolves.
-  return right.kind === 'subqueryAlias' ? { kind: 'subqueryAlias', child: renamed, alias: right.alias } : renamed;
+  const plan: LogicalPlan = right.kind === 'subqueryAlias' ? { kind: 'subqueryAlias', child: project, alias: right.alias } : project;
+  return { plan, renamed };
 }

@@ -26,14 +26,14 @@ export class GroupedData {
     );
     if (cols.length === 0) throw new InvalidArgumentError('agg() needs at least one aggregate expression');
     const input = outputOf(this.df.plan);
-    const groupBy = this.keys.map((k) => resolveExpr(k.expr, input));
+    const groupBy = this.keys.map((k) => resolveExpr(this.df.remapAttributes(k.expr), input));
     for (const g of groupBy) {
       if (exprExists(g, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in groupBy: ${exprName(g)}`);
     }
-    const aggs = resolveNamedList(cols.map((c) => c.expr), input);
+    const aggs = resolveNamedList(cols.map((c) => this.df.remapAttributes(c.expr)), input);
     checkAggregateExpressions(groupBy, aggs);
     const aggregates: Expr[] = [...groupBy.map(toNamed), ...aggs];
-    return new DataFrameClass(this.df.sparkSession, { kind: 'aggregate', child: this.df.plan, groupBy, aggregates });
+    return new DataFrameClass(this.df.sparkSession, { kind: 'aggregate', child: this.df.plan, groupBy, aggregates }, this.df.attrRemap);
   }
 
   /** Number of rows per group, in a column `count`. */

@@ -1,6 +1,5 @@
 import { InternalError } from '../errors.js';
-import { type Accumulator, type AggregateFunction, createAccumulator } from '../kernels/aggregate.js';
-import { GrowableBuffer, KeyTable } from '../kernels/key-table.js';
+import { type AggregateFunction, HashAggregation } from '../kernels/aggregate.js';
 import { Batch } from '../types/batch.js';
 import type { Column } from '../types/column.js';
 import type { DataType } from '../types/data-type.js';
@@ -23,7 +22,7 @@ export interface AggregateSpec {
 
 /**
  * Hash aggregation: a blocking operator. The sink phase maps each input row to a dense group id
- * with a KeyTable and folds every aggregate's input column into per-group state (one kernel call
+ * and folds every aggregate's input column into per-group state (HashAggregation: one kernel call
  * per aggregate per batch); the source phase emits the groups (in order of first appearance) in
  * batches of at most ctx.batchSize rows: the group columns, then one column per aggregate.
  * Without group keys it emits exactly one row, even for an empty input. All state is accounted in
@@ -60,50 +59,37 @@ export class HashAggregateExec extends PhysicalOperator {
   }
 
   async *execute(ctx: ExecContext): AsyncGenerator<Batch> {
-    const mem = ctx.runtime.memory;
     const reservation = new MemoryReservation('HashAggregate', ctx.operatorMemoryBudget);
-    const ungrouped = this.groupBy.length === 0;
     const childFields = this.child.schema.fields;
-    const accs: Accumulator[] = [];
-    let table: KeyTable | null = null;
-    const gids = new GrowableBuffer(mem, reservation, 0); // zero-filled: the group ids of an ungrouped aggregation
+    const specs = this.aggregates.map((a) => ({
+      fn: a.fn,
+      inputType: a.input === null ? null : childFields[a.input]!.type,
+      resultType: a.resultType,
+      ignoreNulls: a.ignoreNulls,
+      name: a.name,
+    }));
+    const agg = new HashAggregation(this.groupBy.map((i) => childFields[i]!.type), specs, reservation);
     try {
-      for (const a of this.aggregates) {
-        const inputType = a.input === null ? null : childFields[a.input]!.type;
-        accs.push(createAccumulator({ fn: a.fn, inputType, resultType: a.resultType, ignoreNulls: a.ignoreNulls, name: a.name }, reservation, ungrouped));
-      }
-      if (ungrouped) {
-        for (const acc of accs) acc.grow(1);
-      } else {
-        table = new KeyTable(ctx.runtime.module('aggregate'), mem, this.groupBy.map((i) => childFields[i]!.type), reservation, {
-          nullsFormGroups: true,
-          onGrow: (cap) => accs.forEach((acc) => acc.grow(cap)),
-        });
-        for (const acc of accs) acc.grow(table.groupCapacity);
-      }
       for await (const batch of this.child.execute(ctx)) {
         try {
-          const n = batch.numRows;
-          if (n === 0) continue;
-          gids.ensure(n * 4, false);
-          if (table) table.insert(this.groupBy.map((i) => batch.column(i)), n, gids.ptr);
-          const groups = table ? table.numGroups : 1;
-          this.aggregates.forEach((a, i) => {
-            accs[i]!.update(a.input === null ? null : batch.column(a.input), gids.ptr, n, groups);
-          });
+          agg.update(
+            this.groupBy.map((i) => batch.column(i)),
+            this.aggregates.map((a) => (a.input === null ? null : batch.column(a.input))),
+            batch.numRows,
+          );
         } finally {
           batch.release();
         }
       }
-      gids.release();
-      const groups = table ? table.numGroups : 1;
+      agg.releaseScratch();
+      const groups = agg.numGroups;
       const size = Math.max(1, ctx.batchSize);
       for (let start = 0; start < groups; start += size) {
         const count = Math.min(size, groups - start);
         const columns: Column[] = [];
         try {
-          for (let c = 0; c < this.groupBy.length; c++) columns.push(table!.keyColumn(c, start, count));
-          for (const acc of accs) columns.push(acc.finish(start, count));
+          for (let c = 0; c < this.groupBy.length; c++) columns.push(agg.keyColumn(c, start, count));
+          for (let i = 0; i < this.aggregates.length; i++) columns.push(agg.result(i, start, count));
         } catch (e) {
           for (const c of columns) c.release();
           throw e;
@@ -111,9 +97,7 @@ export class HashAggregateExec extends PhysicalOperator {
         yield new Batch(this.schema, columns, count);
       }
     } finally {
-      gids.release();
-      table?.release();
-      for (const acc of accs) acc.release();
+      agg.release();
     }
   }
 

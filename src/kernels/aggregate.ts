@@ -16,7 +16,7 @@ import { Column, nullColumn } from '../types/column.js';
 import { type DataType, byteWidth, isIntegral, typeToString } from '../types/data-type.js';
 import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
-import { GrowableBuffer, KeyTable } from './key-table.js';
+import { GrowableBuffer, type KeyInput, KeyTable } from './key-table.js';
 
 /** The aggregate functions the hash aggregation kernels implement. */
 export type AggregateFunction = 'sum' | 'count' | 'count_star' | 'min' | 'max' | 'avg' | 'count_distinct' | 'first';
@@ -32,19 +32,45 @@ export interface AccumulatorSpec {
   readonly name: string;
 }
 
+/**
+ * The input column data an accumulator reads: its type and buffer addresses. A Column qualifies;
+ * so does a view of a row range (addresses advanced by the range's start).
+ */
+export type AggInput = KeyInput;
+
 /** Per-group state of one aggregate function, in wasm memory, indexed by group id. */
 export interface Accumulator {
   /** Grows the state arrays to `groupCapacity` groups (new groups start empty). */
   grow(groupCapacity: number): void;
   /**
-   * Folds one batch into the state: `gids` points to `n` group ids (ignored by ungrouped
-   * accumulators), `numGroups` is the number of groups after this batch's keys were inserted.
+   * Folds `n` rows into the state: `gids` points to their `n` group ids (ignored by ungrouped
+   * accumulators), `numGroups` is the number of groups once their keys were inserted.
    */
-  update(input: Column | null, gids: number, n: number, numGroups: number): void;
+  update(input: AggInput | null, gids: number, n: number, numGroups: number): void;
+  /**
+   * For a sum the key table can compute while it maps keys (KeyTable.insertWithSum): the fused
+   * kernel and the sums array for this input, or null. After such a batch, call `fused`.
+   */
+  fusion?(input: AggInput): { kernel: string; sums: () => number } | null;
+  /** Records that a fused kernel summed a batch without nulls; `numGroups` as for update. */
+  fused?(numGroups: number): void;
   /** The result column of groups [start, start + count) (owned by the caller). */
   finish(start: number, count: number): Column;
   /** Frees the state. */
   release(): void;
+}
+
+/** The rows [offset, ...) of an input: addresses advanced by `offset` rows. */
+export function inputView(input: AggInput, offset: number): AggInput {
+  if (offset === 0) return input;
+  const t = input.type;
+  const width = t.kind === 'utf8' || t.kind === 'null' ? 0 : byteWidth(t);
+  return {
+    type: t,
+    valuesPtr: t.kind === 'utf8' ? input.valuesPtr : input.valuesPtr + offset * width,
+    validityPtr: input.validityPtr === 0 ? 0 : input.validityPtr + offset,
+    offsetsPtr: input.offsetsPtr === 0 ? 0 : input.offsetsPtr + offset * 4,
+  };
 }
 
 /** Kernel suffix of a type for min/max. */
@@ -142,6 +168,9 @@ function columnWithNulls(type: DataType, count: number, values: WasmBuffer, vali
   return new Column(type, count, values, validity, null, nulls);
 }
 
+/** Fused direct-mapped group-by + sum kernels by value type (aggregate module). */
+const FUSED_SUM: Partial<Record<string, string>> = { float64: 'dm_sum_i32_f64', int32: 'dm_sum_i32_i32', int64: 'dm_sum_i32_i64' };
+
 /** sum of integers / floats / decimals. */
 class SumAccumulator implements Accumulator {
   private readonly arrays: GroupArrays;
@@ -182,7 +211,7 @@ class SumAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number, numGroups: number): void {
+  update(input: AggInput | null, gids: number, n: number, numGroups: number): void {
     const c = input!;
     if (n === 0) return;
     if (this.kernel === 'agg_sum_dec') {
@@ -205,6 +234,16 @@ class SumAccumulator implements Accumulator {
       this.k[this.kernel]!(gids, c.valuesPtr, 0, n, this.sums.ptr, 0);
       this.seenAllBelow = numGroups;
     }
+  }
+
+  fusion(input: AggInput): { kernel: string; sums: () => number } | null {
+    if (this.perRowSeen || this.ungrouped || input.validityPtr !== 0) return null;
+    const kernel = FUSED_SUM[input.type.kind];
+    return kernel ? { kernel, sums: () => this.sums.ptr } : null;
+  }
+
+  fused(numGroups: number): void {
+    this.seenAllBelow = numGroups;
   }
 
   finish(start: number, count: number): Column {
@@ -243,7 +282,7 @@ class CountAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number): void {
     if (n === 0) return;
     if (!this.star && input!.type.kind === 'null') return;
     const validity = this.star ? 0 : input!.validityPtr;
@@ -284,7 +323,7 @@ class MinMaxAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
     if (n > 0) this.k[this.kernel]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
   }
@@ -321,7 +360,7 @@ class FirstAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
     if (n > 0) this.k[`agg_first_w${this.width}`]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0);
   }
@@ -365,7 +404,7 @@ class StringAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number, numGroups: number): void {
+  update(input: AggInput | null, gids: number, n: number, numGroups: number): void {
     const c = input!;
     this.groups = numGroups;
     let done = 0;
@@ -440,7 +479,7 @@ class AvgAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
     if (n === 0) return;
     if (this.decimal) {
@@ -495,7 +534,7 @@ class CountDistinctAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: Column | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
     if (n === 0 || c.type.kind === 'null') return;
     this.pairIds.ensure(n * 4, false);
@@ -562,54 +601,141 @@ export function aggregateKernels(): KernelExports {
   return runtime().module('aggregate');
 }
 
+/**
+ * The state of a hash aggregation: a KeyTable mapping rows to group ids (none without group keys:
+ * one group) and one accumulator per aggregate. `update` folds rows in; groups come out in order of
+ * first appearance. All memory is accounted in the reservation.
+ */
+export class HashAggregation {
+  private readonly accs: Accumulator[] = [];
+  private readonly table: KeyTable | null = null;
+  private readonly gids: GrowableBuffer;
+
+  constructor(keyTypes: readonly DataType[], specs: readonly AccumulatorSpec[], reservation: MemoryReservation) {
+    const rt = runtime();
+    const ungrouped = keyTypes.length === 0;
+    this.gids = new GrowableBuffer(rt.memory, reservation, 0); // zero-filled: the ids of an ungrouped aggregation
+    try {
+      for (const spec of specs) this.accs.push(createAccumulator(spec, reservation, ungrouped));
+      if (ungrouped) {
+        for (const acc of this.accs) acc.grow(1);
+      } else {
+        this.table = new KeyTable(rt.module('aggregate'), rt.memory, keyTypes, reservation, {
+          nullsFormGroups: true,
+          onGrow: (cap) => this.accs.forEach((acc) => acc.grow(cap)),
+        });
+        for (const acc of this.accs) acc.grow(this.table.groupCapacity);
+      }
+    } catch (e) {
+      this.release();
+      throw e;
+    }
+  }
+
+  /** Number of groups so far (1 without group keys). */
+  get numGroups(): number {
+    return this.table ? this.table.numGroups : 1;
+  }
+
+  /** Folds `n` rows in: their key columns and each aggregate's input (null for count(*)). */
+  update(keys: readonly KeyInput[], inputs: readonly (AggInput | null)[], n: number): void {
+    if (n === 0) return;
+    this.gids.ensure(n * 4, false);
+    const gids = this.gids.ptr;
+    const table = this.table;
+    if (!table) {
+      this.accs.forEach((acc, i) => acc.update(inputs[i] ?? null, gids, n, 1));
+      return;
+    }
+    // The hot case: one int32 key mapped directly and a sum over a column without nulls, in one pass.
+    let fusedIdx = -1;
+    let summed = 0;
+    if (table.canFuseSum(keys[0]!)) {
+      for (let i = 0; i < this.accs.length && fusedIdx < 0; i++) {
+        const input = inputs[i];
+        const f = input ? this.accs[i]!.fusion?.(input) : null;
+        if (f) {
+          fusedIdx = i;
+          summed = table.insertWithSum(keys[0]!, n, gids, f.kernel, input!.valuesPtr, f.sums);
+        }
+      }
+    }
+    if (fusedIdx < 0) table.insert(keys, n, gids);
+    const groups = table.numGroups;
+    this.accs.forEach((acc, i) => {
+      if (i !== fusedIdx) {
+        acc.update(inputs[i] ?? null, gids, n, groups);
+        return;
+      }
+      acc.fused!(groups);
+      if (summed < n) acc.update(inputView(inputs[i]!, summed), gids + summed * 4, n - summed, groups);
+    });
+  }
+
+  /** Group key column `c` of groups [start, start + count). */
+  keyColumn(c: number, start: number, count: number): Column {
+    if (!this.table) throw new InternalError('an ungrouped aggregation has no key columns');
+    return this.table.keyColumn(c, start, count);
+  }
+
+  /** Result column of aggregate `i` for groups [start, start + count). */
+  result(i: number, start: number, count: number): Column {
+    return this.accs[i]!.finish(start, count);
+  }
+
+  /** Frees the scratch kept between updates (call once every row is in). */
+  releaseScratch(): void {
+    this.gids.release();
+  }
+
+  /** Frees all state (idempotent). */
+  release(): void {
+    this.gids.release();
+    this.table?.release();
+    for (const acc of this.accs) acc.release();
+    this.accs.length = 0;
+  }
+}
+
 /** Result of `groupBy`: the distinct keys and one result column per aggregate, group by group. */
 export interface GroupByResult {
   readonly keys: Column[];
   readonly results: Column[];
 }
 
+/** Rows per update of `groupBy`: keeps the group ids of a chunk in cache. */
+const GROUP_BY_CHUNK = 65536;
+
 /**
- * One-shot hash aggregation of columns already in memory (all of `n` rows): groups by `keys` (none:
- * one group) and computes each aggregate over its input column. Groups come out in order of first
- * appearance. A convenience for tests and small inputs; operators use KeyTable + accumulators.
+ * One-shot hash aggregation of columns already in memory (all of the same length): groups by `keys`
+ * (none: one group) and computes each aggregate over its input column. Groups come out in order of
+ * first appearance. Operators use HashAggregation directly, batch by batch.
  */
 export function groupBy(
   keys: readonly Column[],
   aggregates: readonly { spec: AccumulatorSpec; input: Column | null }[],
   reservation: MemoryReservation,
 ): GroupByResult {
-  const rt = runtime();
-  const mem = rt.memory;
   const n = keys[0]?.length ?? aggregates.find((a) => a.input)?.input?.length ?? 0;
-  const ungrouped = keys.length === 0;
-  const accs: Accumulator[] = [];
-  let table: KeyTable | null = null;
-  const gids = WasmBuffer.allocate(mem, Math.max(1, n) * 4);
+  const agg = new HashAggregation(keys.map((c) => c.type), aggregates.map((a) => a.spec), reservation);
   try {
-    for (const a of aggregates) accs.push(createAccumulator(a.spec, reservation, ungrouped));
-    let groups = 1;
-    if (ungrouped) {
-      mem.i32(gids.ptr, Math.max(1, n)).fill(0);
-      for (const acc of accs) acc.grow(1);
-    } else {
-      table = new KeyTable(aggregateKernels(), mem, keys.map((c) => c.type), reservation, {
-        nullsFormGroups: true,
-        onGrow: (cap) => accs.forEach((acc) => acc.grow(cap)),
-      });
-      const t = table;
-      accs.forEach((acc) => acc.grow(t.groupCapacity));
-      table.insert(keys, n, gids.ptr);
-      groups = table.numGroups;
+    for (let off = 0; off < n; off += GROUP_BY_CHUNK) {
+      const m = Math.min(GROUP_BY_CHUNK, n - off);
+      agg.update(keys.map((c) => inputView(c, off)), aggregates.map((a) => (a.input ? inputView(a.input, off) : null)), m);
     }
-    aggregates.forEach((a, i) => accs[i]!.update(a.input, gids.ptr, n, groups));
-    const t = table;
-    return {
-      keys: t ? keys.map((_, c) => t.keyColumn(c, 0, groups)) : [],
-      results: accs.map((acc) => acc.finish(0, groups)),
-    };
+    agg.releaseScratch();
+    const groups = agg.numGroups;
+    const keyCols: Column[] = [];
+    const results: Column[] = [];
+    try {
+      keys.forEach((_, c) => keyCols.push(agg.keyColumn(c, 0, groups)));
+      aggregates.forEach((_, i) => results.push(agg.result(i, 0, groups)));
+    } catch (e) {
+      for (const c of [...keyCols, ...results]) c.release();
+      throw e;
+    }
+    return { keys: keyCols, results };
   } finally {
-    gids.release();
-    table?.release();
-    for (const acc of accs) acc.release();
+    agg.release();
   }
 }

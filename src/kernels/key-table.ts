@@ -239,6 +239,30 @@ export class KeyTable {
     else this.insertEncoded(n, this.encode(keys, n, !this.options.nullsFormGroups), gids);
   }
 
+  /** Whether insertWithSum can take this key column now (one int32/date key without nulls, direct mode). */
+  canFuseSum(c: KeyInput): boolean {
+    return this.layout === 'fixed' && this.suffix === 'i32' && this.mode === 'direct' && c.validityPtr === 0;
+  }
+
+  /**
+   * insert() fused with a sum (kernel `kernel` of the aggregate module, e.g. dm_sum_i32_f64) of the
+   * `n` values at `vals` into the array `sums()` (re-read after growth). Every row gets its id; the
+   * return value is the number of leading rows whose values were summed (n unless the keys spread
+   * too far for direct mapping mid-batch): the caller sums the rest.
+   */
+  insertWithSum(c: KeyInput, n: number, gids: number, kernel: string, vals: number, sums: () => number): number {
+    if (!this.canFuseSum(c)) throw new InternalError('insertWithSum needs a direct-mapped int32 key without nulls');
+    let done = 0;
+    while (done < n && this.mode === 'direct') {
+      done = this.k[kernel]!(this.state.ptr, this.dmap.ptr, this.keys.ptr, c.valuesPtr, n, done, gids, this.groupCap, vals, sums());
+      if (done >= n) return n;
+      if (this.numGroups >= this.groupCap) this.growGroups();
+      else this.widenWindow(c, done, n);
+    }
+    this.insertFixed(c, n, gids, done);
+    return done;
+  }
+
   /**
    * Insert-or-lookup where only rows whose byte in `rowMask` is non-zero take part (the others get
    * -1). Encoded layout only; used for count(distinct) over (group id, value) pairs.
@@ -317,9 +341,9 @@ export class KeyTable {
     this.reservation.shrink(this.fixedBytes);
   }
 
-  private insertFixed(c: KeyInput, n: number, gids: number): void {
+  private insertFixed(c: KeyInput, n: number, gids: number, from = 0): void {
     const nullGroups = this.options.nullsFormGroups ? 1 : 0;
-    let done = 0;
+    let done = from;
     while (done < n && this.mode === 'direct') {
       done = this.k[`dm_insert_${this.suffix}`]!(this.state.ptr, this.dmap.ptr, this.keys.ptr, c.valuesPtr, c.validityPtr, nullGroups, n, done, gids, this.groupCap);
       if (done >= n) return;
@@ -361,10 +385,12 @@ export class KeyTable {
     }
     const size = Math.min(DIRECT_MAX, Math.max(DIRECT_MIN, nextPow2(Number(span) * 2)));
     let base = lo - (BigInt(size) - span) / 2n;
-    const minI64 = -(1n << 63n);
-    const maxI64 = (1n << 63n) - 1n;
-    if (base < minI64) base = minI64;
-    if (base + BigInt(size) - 1n > maxI64) base = maxI64 - BigInt(size) + 1n;
+    // Keep the window inside the key type's domain widened to int32 (the kernels' 32-bit fast path relies on it).
+    const bits = this.suffix === 'i64' ? 63n : 31n;
+    const minKey = -(1n << bits);
+    const maxKey = (1n << bits) - 1n;
+    if (base < minKey) base = minKey;
+    if (base + BigInt(size) - 1n > maxKey) base = maxKey - BigInt(size) + 1n;
     range[0] = base;
     this.mem.i32(st + 24, 1)[0] = size;
     this.dmap.ensure(size * 4, false);

@@ -25,10 +25,23 @@ import { typeOfResolved, commonTypeOf } from './typing.js';
 export function resolveExpr(e: Expr, input: readonly AttributeRef[]): Expr {
   const resolved = transformUp(e, (x) => {
     if (x.kind === 'unresolved') return resolveColumn(x.name, x.qualifier, input);
+    if (x.kind === 'attr') return checkAttribute(x, input);
     if (x.kind === 'star') throw new AnalysisError(`'${exprName(x)}' is only allowed as a select item`);
     return x;
   });
   return coerce(resolved);
+}
+
+/** Checks that a resolved reference (from `df.col(...)`) belongs to `input`; returns it without its origin tag. */
+function checkAttribute(a: AttributeRef, input: readonly AttributeRef[]): AttributeRef {
+  const found = input.find((x) => x.id === a.id);
+  if (!found) {
+    throw new AnalysisError(
+      `column '${a.name}' (from another DataFrame) is not an input of this operation; available columns: ` +
+        `${input.map((x) => x.name).join(', ')}. For self-joins give each side an alias: df.alias('a'), col('a.${a.name}')`,
+    );
+  }
+  return found;
 }
 
 /** Resolves a select list: expands stars and names every item (attribute or alias). */
@@ -245,5 +258,5 @@ export function checkAggregateExpressions(groupBy: readonly Expr[], aggregates: 
 
 /** A structural key of an expression that ignores aliases' ids (for matching grouping expressions). */
 export function exprKey(e: Expr): string {
-  return JSON.stringify(e.kind === 'alias' ? e.child : e, (k, v) => (k === 'qualifier' || k === 'nullable' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
+  return JSON.stringify(e.kind === 'alias' ? e.child : e, (k, v) => (k === 'qualifier' || k === 'nullable' || k === 'origin' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
 }

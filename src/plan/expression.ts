@@ -44,6 +44,8 @@ export interface AttributeRef {
   readonly type: DataType;
   readonly nullable: boolean;
   readonly qualifier?: string;
+  /** The DataFrame whose `col()` produced this reference (to tell self-join sides apart, like Spark's dataset ids). */
+  readonly origin?: number;
 }
 
 /** A constant; `value` uses the JavaScript representation of src/types/values.ts. */

@@ -364,35 +364,24 @@ export function cellsEqual(a: CellValue, b: CellValue, tol: Tolerance = DEFAULT_
   return a === b;
 }
 
-/** A total order of cells used to sort results canonically (null first, NaN greatest). */
-export function compareCells(a: CellValue, b: CellValue): number {
-  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-  const rank = (v: CellValue) => (typeof v === 'boolean' ? 0 : typeof v === 'number' || typeof v === 'bigint' ? 1 : typeof v === 'string' ? 2 : 3);
-  if (rank(a) !== rank(b)) return rank(a) - rank(b);
-  if (typeof a === 'number' || typeof b === 'number') {
-    const x = Number(a);
-    const y = Number(b);
-    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : -1;
-    // Round to 9 significant digits so that tolerance-equal doubles sort alike.
-    const rx = x === 0 ? 0 : Number(x.toPrecision(9));
-    const ry = y === 0 ? 0 : Number(y.toPrecision(9));
-    return rx < ry ? -1 : rx > ry ? 1 : 0;
+/** A sort key of a cell: equal (or tolerance-equal, to 9 significant digits) cells get equal keys. */
+function cellKey(v: CellValue): string {
+  if (v === null) return '0';
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return '1NaN';
+    return `1${v === 0 ? '0' : Number.isFinite(v) ? v.toPrecision(9) : String(v)}`;
   }
-  if (a instanceof Date && b instanceof Date) return a.getTime() - b.getTime();
-  const x = a as string | bigint | boolean;
-  const y = b as string | bigint | boolean;
-  return x < y ? -1 : x > y ? 1 : 0;
+  if (typeof v === 'bigint') return `2${v}`;
+  if (typeof v === 'boolean') return `3${v}`;
+  if (v instanceof Date) return `4${v.getTime()}`;
+  return `5${v}`;
 }
 
-/** Rows sorted by all columns with compareCells. */
+/** Rows in a canonical order (by a per-row key computed once), for order-insensitive comparison. */
 export function canonical(rows: readonly CellValue[][]): CellValue[][] {
-  return [...rows].sort((r, s) => {
-    for (let i = 0; i < r.length; i++) {
-      const c = compareCells(r[i]!, s[i]!);
-      if (c !== 0) return c;
-    }
-    return 0;
-  });
+  const keyed = rows.map((r) => ({ r, k: r.map(cellKey).join('\u0000') }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.r);
 }
 
 /** How a cell prints in a failure diff (doubles with 12 significant digits; types visible). */
