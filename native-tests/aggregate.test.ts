@@ -243,16 +243,21 @@ function aggregateRef(fn: AggregateFunction, type: DataType | null, values: unkn
   return out;
 }
 
+function sameCell(a: unknown, e: unknown, approx: boolean): boolean {
+  if (approx && typeof a === 'number' && typeof e === 'number' && Number.isFinite(e)) {
+    return Math.abs(a - e) <= 1e-9 * Math.max(1, Math.abs(e));
+  }
+  if (typeof a === 'number' && typeof e === 'number') return Object.is(a, e) || a === e;
+  return a === e;
+}
+
 function expectCells(actual: CellValue[], expected: unknown[], approx: boolean): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < actual.length; i++) {
     const a = norm(actual[i]);
     const e = norm(expected[i]);
-    if (approx && typeof a === 'number' && typeof e === 'number' && Number.isFinite(e)) {
-      expect(Math.abs(a - e), `row ${i}: ${a} vs ${e}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e)));
-    } else {
-      expect(a, `row ${i}`).toEqual(e);
-    }
+    // Plain comparison first (fast); expect() only to report the first difference.
+    if (!sameCell(a, e, approx)) expect(a, `row ${i}: ${String(a)} vs ${String(e)}`).toEqual(e);
   }
 }
 
@@ -281,7 +286,7 @@ interface AggCase {
 }
 
 /** Runs groupBy over the given key and value columns and checks keys and results against the reference. */
-function check(keys: { type: DataType; values: unknown[] }[], aggs: AggCase[], n: number): void {
+function check(keys: { type: DataType; values: unknown[] }[], aggs: AggCase[], n: number, chunkRows?: number): void {
   const keyCols = keys.map((k) => columnFromJs(k.type, k.values));
   const inputs = aggs.map((a) => (a.values ? columnFromJs(a.type!, a.values) : null));
   try {
@@ -290,7 +295,7 @@ function check(keys: { type: DataType; values: unknown[] }[], aggs: AggCase[], n
       input: inputs[i]!,
     }));
     const res = reservation();
-    const out = groupBy(keyCols, specs, res);
+    const out = groupBy(keyCols, specs, res, chunkRows);
     try {
       const { ids, firstRow } = keys.length ? groupIdsRef(keys.map((k) => k.values), n) : { ids: new Array<number>(n).fill(0), firstRow: [0] };
       const groups = keys.length ? firstRow.length : 1;
@@ -410,6 +415,33 @@ describe('KeyTable', () => {
       const value = randomColumn(DataTypes.Integer, n, rnd, Infinity, 0.1);
       check(keys, [{ fn: 'sum', type: DataTypes.Integer, values: value }, { fn: 'count_star', type: null, values: null }], n);
     }
+  });
+
+  it('fuses key mapping and sum for int32 keys without nulls (growth, window widening, then hashing)', () => {
+    const rnd = mulberry32(77);
+    const n = 70_000;
+    const keys = Array.from({ length: n }, (_, i) => {
+      if (i < 1000) return i % 10; // first window
+      if (i < 30_000) return Math.floor(rnd() * 5000) - 2500; // widens it, groups grow past the initial capacity
+      if (i < 50_000) return Math.floor(rnd() * 800_000) - 400_000; // widens it to the largest window
+      return (rnd() < 0.5 ? 2_000_000_000 : -2_000_000_000) + Math.floor(rnd() * 100); // too wide: hashing from here
+    });
+    for (const type of [DataTypes.Double, DataTypes.Integer, DataTypes.Long]) {
+      const values = randomColumn(type, n, rnd, Infinity, 0).map((v) => (typeof v === 'number' && !Number.isFinite(v) ? 1.5 : v));
+      const aggs: AggCase[] = [
+        { fn: 'sum', type, values },
+        { fn: 'max', type, values },
+        { fn: 'count_star', type: null, values: null },
+      ];
+      // In chunks of 997 rows (like batches: the window widens, then hashing takes over at a chunk
+      // start) and in one piece (the keys' spread decides hashing at once).
+      check([{ type: DataTypes.Integer, values: keys }], aggs, n, 997);
+      check([{ type: DataTypes.Integer, values: keys }], aggs, n);
+    }
+    // Dates take the same path.
+    const days = Array.from({ length: 5000 }, (_, i) => new Date((i % 37) * 86_400_000).toISOString().slice(0, 10));
+    const v = randomColumn(DataTypes.Double, 5000, rnd, Infinity, 0);
+    check([{ type: DataTypes.Date, values: days }], [{ fn: 'sum', type: DataTypes.Double, values: v }], 5000);
   });
 
   it('handles high-cardinality keys (rehash and accumulator growth) and skew', () => {

@@ -12,6 +12,7 @@ import {
   selectMarked,
 } from '../src/kernels/join.js';
 import { MemoryBudgetExceededError } from '../src/errors.js';
+import { Column } from '../src/types/column.js';
 import { type DataType, DataTypes } from '../src/types/data-type.js';
 import { columnFromJs } from '../src/types/values.js';
 import { MemoryReservation, WasmBuffer } from '../src/wasm/memory.js';
@@ -157,6 +158,40 @@ describe('join build and probe', () => {
     checkPairs([DataTypes.Integer], 60, 70, rnd, 1, 0);
     checkPairs([DataTypes.Long], 3000, 3000, rnd, 100_000, 0);
     checkPairs([DataTypes.String], 2000, 2000, rnd, 100_000, 0.01);
+  });
+
+  it('builds a large, dense int32 key set (a direct-mapping window beyond a million values)', () => {
+    const n = 300_000;
+    const rnd = mulberry32(23);
+    const buildVals = WasmBuffer.allocate(mem, n * 4);
+    const probeVals = WasmBuffer.allocate(mem, 2000 * 4);
+    const b = mem.i32(buildVals.ptr, n);
+    for (let i = 0; i < n; i++) b[i] = (n - i) * 8 - 1_000_000; // unique, span 2.4 million
+    const p = Array.from({ length: 2000 }, () => Math.floor(rnd() * n * 8) - 1_000_000);
+    mem.i32(probeVals.ptr, 2000).set(p);
+    const build = new Column(DataTypes.Integer, n, buildVals, null, null, 0);
+    const probe = new Column(DataTypes.Integer, 2000, probeVals, null, null, 0);
+    try {
+      const res = new MemoryReservation('HashJoin build side', 1 << 30);
+      const got = joinPairs([probe], [build], res);
+      const where = new Map<number, number>();
+      for (let i = 0; i < n; i++) where.set(b[i]!, i);
+      const ea: number[] = [];
+      const eb: number[] = [];
+      p.forEach((k, i) => {
+        const j = where.get(k);
+        if (j !== undefined) {
+          ea.push(i);
+          eb.push(j);
+        }
+      });
+      expect(ea.length).toBeGreaterThan(100);
+      expect([...got.left]).toEqual(ea);
+      expect([...got.right]).toEqual(eb);
+    } finally {
+      build.release();
+      probe.release();
+    }
   });
 
   it('expands in chunks of any size, resuming from the cursor', () => {

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions as F, type DataFrame } from '../src/index.js';
 import { formatDecimal } from '../src/types/values.js';
-import { type Env, checkQuery, checkRows, duckQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, Rng, checkQuery, checkRows, duckQuery, randomPredicate, setupEnv, teardownEnv } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -149,6 +149,36 @@ describe('groupBy().agg()', () => {
       facts.groupBy(col('i').mod(3).alias('r'), F.year('dt').alias('y')).agg(F.count('*').alias('n')),
       'SELECT i % 3 AS r, year(dt)::INT AS y, count(*) AS n FROM facts GROUP BY ALL',
     );
+  });
+
+  it('random filtered group-bys (seeded)', async () => {
+    const rng = new Rng(123);
+    // [Kindling aggregate, DuckDB SQL producing Spark's type]
+    const aggs: [() => ReturnType<typeof F.sum>, string][] = [
+      [() => F.sum('i'), 'sum(i)::BIGINT'],
+      [() => F.sum('l'), 'sum(l)::BIGINT'],
+      [() => F.sum('m'), 'sum(m)::DECIMAL(18,2)'],
+      [() => F.sum('d'), 'sum(d)'],
+      [() => F.avg('i'), 'avg(i)'],
+      [() => F.count('s'), 'count(s)'],
+      [() => F.count('*'), 'count(*)'],
+      [() => F.countDistinct('k'), 'count(DISTINCT k)'],
+      [() => F.countDistinct('d'), 'count(DISTINCT d)'],
+      [() => F.min('s'), 'min(s)'],
+      [() => F.max('ts'), 'max(ts)'],
+      [() => F.min('m'), 'min(m)'],
+      [() => F.max('d'), 'max(d)'],
+      [() => F.min('dt'), 'min(dt)'],
+    ];
+    const keySets = [['k'], ['g'], ['b', 'g'], ['dt'], ['d'], ['k', 'b'], ['s'], []];
+    for (let q = 0; q < 16; q++) {
+      const keys = rng.pick(keySets);
+      const chosen = [rng.pick(aggs), rng.pick(aggs), rng.pick(aggs)];
+      const p = randomPredicate(rng, 2);
+      const df = facts.filter(p.col).groupBy(...keys).agg(...chosen.map(([k], j) => k().alias(`a${j}`)));
+      const select = [...keys, ...chosen.map(([, sql], j) => `${sql} AS a${j}`)].join(', ');
+      await checkQuery(env, df, `SELECT ${select} FROM facts WHERE ${p.sql}${keys.length ? ` GROUP BY ${keys.join(', ')}` : ''}`, { tol: { rel: 1e-9, abs: 1e-6 } });
+    }
   });
 
   it("Spark's generated names for aggregates", async () => {

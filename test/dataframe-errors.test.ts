@@ -140,9 +140,9 @@ describe('explain', () => {
   });
 
   it('row groups ruled out by pushed filters are skipped; results are unchanged', async () => {
-    // ids never exceed the row position, so only the last of the 3 row groups can hold id > 4300.
-    const df = facts.filter(col('id').gt(4300)).select('id', 'k');
-    await checkQuery(env, df, 'SELECT id, k FROM facts WHERE id > 4300');
+    // ids never exceed the row position, so only the last of the 3 row groups (rows 1800..2399) can hold id > 2200.
+    const df = facts.filter(col('id').gt(2200)).select('id', 'k');
+    await checkQuery(env, df, 'SELECT id, k FROM facts WHERE id > 2200');
     const op = createPhysicalPlan(df.optimizedPlan());
     for await (const b of op.execute(env.spark.execContext())) b.release();
     expect(op.treeString()).toMatch(/rowGroups read=1 skipped=2/);
@@ -286,7 +286,7 @@ describe('memory', () => {
     const before = runtime().memory.liveBytes;
     await run();
     expect(runtime().memory.liveBytes).toBe(before);
-    env.spark.conf.set('spark.kindling.operatorMemory', '16k');
+    env.spark.conf.set('spark.kindling.operatorMemory', '8k');
     try {
       await expect(facts.groupBy('id', 's').agg(F.count('*')).collect()).rejects.toThrow(/budget/);
     } finally {

@@ -8,7 +8,7 @@ import { join, dirname, basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
 import { functions as F, type DataFrame, MemoryBudgetExceededError, KindlingError } from '../src/index.js';
-import { type Env, FACT_COLUMNS, checkQuery, duckQuery, runKindling, setupEnv, teardownEnv, compareResults } from './helpers/oracle.js';
+import { type Env, FACT_COLUMNS, FACT_ROWS, checkQuery, duckQuery, runKindling, setupEnv, teardownEnv, compareResults } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -43,7 +43,7 @@ describe('write.parquet round trips', () => {
   it('every type survives Kindling -> Parquet -> Kindling and -> DuckDB', async () => {
     const path = out('roundtrip');
     const summary = await facts.write.parquet(path);
-    expect(summary.numRows).toBe(4500);
+    expect(summary.numRows).toBe(FACT_ROWS);
     expect(existsSync(join(path, '_SUCCESS'))).toBe(true);
     expect(readdirSync(path).filter((f) => f.endsWith('.parquet')).length).toBeGreaterThan(0);
     // Read back by Kindling: same rows and types as the DuckDB-written input.
@@ -72,10 +72,10 @@ describe('write.parquet round trips', () => {
   });
 
   it('rowGroupSize bounds the row groups', async () => {
-    await facts.write.option('rowGroupSize', 1000).parquet(out('rg'));
+    await facts.write.option('rowGroupSize', 500).parquet(out('rg'));
     const meta = await duckQuery(env, `SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('${out('rg')}/*.parquet')`);
     expect(meta.rows.length).toBeGreaterThanOrEqual(5);
-    for (const r of meta.rows) expect(Number(r[1])).toBeLessThanOrEqual(1000);
+    for (const r of meta.rows) expect(Number(r[1])).toBeLessThanOrEqual(500);
     await checkQuery(env, await env.spark.read.parquet(out('rg')), 'SELECT * FROM facts');
   });
 });
@@ -179,7 +179,7 @@ describe('failing jobs leave earlier output untouched', () => {
   it('an operator that exceeds its memory budget mid-way', async () => {
     const target = out('fail-2');
     await small.write.parquet(target);
-    env.spark.conf.set('spark.kindling.operatorMemory', '64k');
+    env.spark.conf.set('spark.kindling.operatorMemory', '8k');
     try {
       const df = facts.groupBy('id', 's').agg(F.count('*').alias('n'));
       await expect(df.write.mode('overwrite').parquet(target)).rejects.toThrow(MemoryBudgetExceededError);
@@ -240,7 +240,7 @@ describe('actions', () => {
 
   it('toArrow keeps full precision (timestamps in microseconds, decimals, bigints)', async () => {
     const table = await facts.orderBy('id', 'ts').toArrow();
-    expect(table.numRows).toBe(4500);
+    expect(table.numRows).toBe(FACT_ROWS);
     const expected = await duckQuery(env, 'SELECT id, epoch_us(ts) AS us, (m * 100)::BIGINT AS mu, l, dt FROM facts ORDER BY id, ts NULLS FIRST');
     const ts = table.getChild('ts')!;
     const m = table.getChild('m')!;

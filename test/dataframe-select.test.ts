@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions as F, type DataFrame, type Column } from '../src/index.js';
-import { type Env, checkQuery, checkRows, duckQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, Rng, checkQuery, checkRows, duckQuery, randomPredicate, setupEnv, teardownEnv } from './helpers/oracle.js';
 
 const { col, lit } = F;
 
@@ -181,6 +181,14 @@ describe('filter / where', () => {
     await checkQuery(env, facts.filter(lit(true)).select('id'), 'SELECT id FROM facts');
     await checkQuery(env, facts.filter(lit(false)).select('id'), 'SELECT id FROM facts WHERE false');
     await checkQuery(env, facts.filter(lit(null).cast('boolean')).select('id'), 'SELECT id FROM facts WHERE false');
+  });
+
+  it('random predicates (seeded): comparisons, IN with nulls, BETWEEN, IS NULL under AND/OR/NOT', async () => {
+    const rng = new Rng(99);
+    for (let q = 0; q < 25; q++) {
+      const p = randomPredicate(rng, 3);
+      await checkQuery(env, facts.filter(p.col).select('id', 'k', 'd'), `SELECT id, k, d FROM facts WHERE ${p.sql}`);
+    }
   });
 
   it('chained filters and projections', async () => {

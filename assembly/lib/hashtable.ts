@@ -85,9 +85,37 @@ import { hash_u64, hash_bytes, normalize_f64_bits } from './hash';
 ): i32 {
   let groups = load<i32>(state + ST_GROUPS);
   const m = <u32>mask;
+  if (validity == 0) {
+    // No nulls: the probe loop alone; a hit in the home slot is the common case.
+    for (let i = start; i < n; i++) {
+      const k = norm_key<T>(load<T>(vals + (<usize>i << alignof<T>())));
+      let pos = load<u32>(hashes + (<usize>i << 2)) & m;
+      let s = slots + (<usize>pos << FIXED_SLOT_SHIFT);
+      let g = load<i32>(s, 8);
+      while (load<u64>(s) != k || g == EMPTY) {
+        if (g == EMPTY) {
+          if (groups >= limit) {
+            store<i32>(state + ST_GROUPS, groups);
+            return i;
+          }
+          store<u64>(s, k);
+          store<i32>(s, groups, 8);
+          store<u64>(keys + (<usize>groups << 3), k);
+          g = groups++;
+          break;
+        }
+        pos = (pos + 1) & m;
+        s = slots + (<usize>pos << FIXED_SLOT_SHIFT);
+        g = load<i32>(s, 8);
+      }
+      store<i32>(gids + (<usize>i << 2), g);
+    }
+    store<i32>(state + ST_GROUPS, groups);
+    return n;
+  }
   for (let i = start; i < n; i++) {
     let gid: i32 = -1;
-    if (validity != 0 && load<u8>(validity + <usize>i) == 0) {
+    if (load<u8>(validity + <usize>i) == 0) {
       gid = null_group(state, keys, nullGroups, limit, groups);
       if (gid == -2) {
         store<i32>(state + ST_GROUPS, groups);

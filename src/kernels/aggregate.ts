@@ -715,12 +715,14 @@ export function groupBy(
   keys: readonly Column[],
   aggregates: readonly { spec: AccumulatorSpec; input: Column | null }[],
   reservation: MemoryReservation,
+  /** Rows per update (tests use small chunks to mimic many batches). */
+  chunkRows = GROUP_BY_CHUNK,
 ): GroupByResult {
   const n = keys[0]?.length ?? aggregates.find((a) => a.input)?.input?.length ?? 0;
   const agg = new HashAggregation(keys.map((c) => c.type), aggregates.map((a) => a.spec), reservation);
   try {
-    for (let off = 0; off < n; off += GROUP_BY_CHUNK) {
-      const m = Math.min(GROUP_BY_CHUNK, n - off);
+    for (let off = 0; off < n; off += chunkRows) {
+      const m = Math.min(chunkRows, n - off);
       agg.update(keys.map((c) => inputView(c, off)), aggregates.map((a) => (a.input ? inputView(a.input, off) : null)), m);
     }
     agg.releaseScratch();

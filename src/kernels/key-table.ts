@@ -137,8 +137,11 @@ export interface KeyTableOptions {
 const STATE_BYTES = 32;
 const FIXED_SLOT = 16;
 const ENC_SLOT = 8;
-/** Largest direct-mapping window (entries of 4 bytes): 4 MiB; sparse use touches only the lines of existing keys. */
+/** Direct mapping is always allowed for windows of up to this many entries (4 bytes each: 4 MiB). */
 const DIRECT_MAX = 1 << 20;
+/** Larger windows (up to DIRECT_CAP) only while they stay within DIRECT_DENSITY entries per key or row. */
+const DIRECT_CAP = 1 << 24;
+const DIRECT_DENSITY = 8;
 /** Smallest direct-mapping window. */
 const DIRECT_MIN = 1024;
 
@@ -201,6 +204,12 @@ export class KeyTable {
     st.fill(0);
     st[1] = -1;
     this.desc = this.layout === 'encoded' ? WasmBuffer.allocate(mem, keyTypes.length * 16) : null;
+    if (this.desc) {
+      // Kinds now (decoding an empty table reads them); addresses per batch in encode().
+      const d = mem.i32(this.desc.ptr, keyTypes.length * 4);
+      d.fill(0);
+      keyTypes.forEach((t, i) => (d[i * 4] = keyKind(t)));
+    }
     this.groupCap = nextPow2(Math.max(16, options.initialGroups ?? 256));
     try {
       if (this.mode === 'hash') this.allocateTable(this.groupCap * 2, false);
@@ -379,11 +388,16 @@ export class KeyTable {
       if (oldBase + oldSize - 1n > hi) hi = oldBase + oldSize - 1n;
     }
     const span = hi - lo + 1n;
-    if (span > BigInt(DIRECT_MAX)) {
+    // A window may cost DIRECT_DENSITY entries per group or pending row (a hash table costs ~40
+    // bytes per group): sparse windows touch only the cache lines of existing keys.
+    const limit = Math.min(DIRECT_CAP, Math.max(DIRECT_MAX, DIRECT_DENSITY * (this.numGroups + n - from)));
+    if (span > BigInt(limit)) {
       this.toHashMode();
       return;
     }
-    const size = Math.min(DIRECT_MAX, Math.max(DIRECT_MIN, nextPow2(Number(span) * 2)));
+    // Twice the span leaves room to grow in both directions, within the unconditional size.
+    const spanN = Number(span);
+    const size = Math.max(DIRECT_MIN, Math.min(nextPow2(spanN * 2), Math.max(nextPow2(spanN), DIRECT_MAX)));
     let base = lo - (BigInt(size) - span) / 2n;
     // Keep the window inside the key type's domain widened to int32 (the kernels' 32-bit fast path relies on it).
     const bits = this.suffix === 'i64' ? 63n : 31n;

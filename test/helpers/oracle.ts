@@ -25,7 +25,8 @@ import {
   DuckDBTimestampTZValue,
 } from '@duckdb/node-api';
 import { expect } from 'vitest';
-import { SparkSession, type DataFrame } from '../../src/index.js';
+import { SparkSession, type DataFrame, type Column, functions as F } from '../../src/index.js';
+import type { ColumnOrLiteral } from '../../src/api/column.js';
 import { typeToString } from '../../src/types/data-type.js';
 import { formatDate, formatDecimal, columnToJs, type CellValue } from '../../src/types/values.js';
 
@@ -88,8 +89,10 @@ export const FACT_COLUMNS: readonly (readonly [string, string])[] = [
   ['s', 'VARCHAR'],
 ];
 
-/** Number of rows of `facts` (3 Parquet row groups: DuckDB cuts row groups at multiples of 2048 rows). */
-export const FACT_ROWS = 4500;
+/** Number of rows of `facts`: three Parquet row groups of FACT_ROW_GROUP, FACT_ROW_GROUP and the rest. */
+export const FACT_ROWS = 2400;
+/** Rows per row group of `facts`. */
+export const FACT_ROW_GROUP = 900;
 
 type Raw = Record<string, unknown>;
 
@@ -220,7 +223,15 @@ export async function setupEnv(seed = 20240611): Promise<Env> {
     empty: join(dir, 'empty.parquet'),
     small: join(dir, 'small'),
   };
-  await db.run(`COPY (SELECT * FROM facts_src) TO '${paths.facts}' (FORMAT parquet, ROW_GROUP_SIZE 1000)`);
+  // DuckDB flushes a row group only at a data-chunk boundary (2048 rows) unless each UNION ALL
+  // branch ends one: three branches give three row groups, in row order (threads = 1).
+  const g = FACT_ROW_GROUP;
+  await db.run(
+    `COPY (SELECT * FROM facts_src WHERE rowid < ${g} UNION ALL SELECT * FROM facts_src WHERE rowid >= ${g} AND rowid < ${2 * g} ` +
+      `UNION ALL SELECT * FROM facts_src WHERE rowid >= ${2 * g}) TO '${paths.facts}' (FORMAT parquet, ROW_GROUP_SIZE ${g})`,
+  );
+  const groups = await db.runAndReadAll(`SELECT DISTINCT row_group_id FROM parquet_metadata('${paths.facts}')`);
+  if (groups.getRows().length !== 3) throw new Error(`facts.parquet has ${groups.getRows().length} row groups, expected 3`);
   await db.run(`COPY (SELECT * FROM dims_src) TO '${paths.dims}' (FORMAT parquet)`);
   await db.run(`COPY (SELECT * FROM facts_src LIMIT 0) TO '${paths.empty}' (FORMAT parquet)`);
   // `small`: 15 rows with special values (NaN, -0.0, nulls), over three files of one directory.
@@ -485,4 +496,76 @@ export async function checkRows(env: Env, df: DataFrame, expected: Result, opts:
   const again = await withBatchSize(env, 7, () => runKindling(df));
   compareResults(again, actual, { ...opts, names: undefined, types: undefined }, 'batchSize 7 vs default');
   return actual;
+}
+
+// ---- random queries ---------------------------------------------------------------------------
+
+/** A random predicate over `facts` as a Kindling Column and the equivalent DuckDB SQL. */
+export function randomPredicate(rng: Rng, depth = 2): { col: Column; sql: string } {
+  if (depth > 0 && rng.chance(0.45)) {
+    const a = randomPredicate(rng, depth - 1);
+    const r = rng.next();
+    if (r < 0.15) return { col: a.col.not(), sql: `(NOT ${a.sql})` };
+    const b = randomPredicate(rng, depth - 1);
+    return r < 0.6 ? { col: a.col.and(b.col), sql: `(${a.sql} AND ${b.sql})` } : { col: a.col.or(b.col), sql: `(${a.sql} OR ${b.sql})` };
+  }
+  const [name, type] = rng.pick(FACT_COLUMNS.filter(([n]) => n !== 'id'));
+  const value = (): { js: ColumnOrLiteral; sql: string } => {
+    switch (type) {
+      case 'INTEGER': {
+        const v = name === 'g' ? rng.int(0, 9) : rng.int(-1000, 1000);
+        return { js: v, sql: String(v) };
+      }
+      case 'BIGINT': {
+        const v = rng.chance(0.3) ? (rng.chance(0.5) ? 1n : -1n) * (2n ** 53n + BigInt(rng.int(0, 999))) : BigInt(rng.int(-1_000_000, 1_000_000));
+        return { js: v, sql: String(v) };
+      }
+      case 'DOUBLE': {
+        const v = rng.chance(0.1) ? NaN : rng.chance(0.1) ? 1.5 : Math.round((rng.next() * 2000 - 1000) * 10) / 10;
+        return { js: v, sql: sqlLiteral(v, 'DOUBLE') };
+      }
+      case 'DECIMAL(15,2)': {
+        const v = formatDecimal(BigInt(rng.int(-100_000_000, 100_000_000)), 2);
+        return { js: v, sql: v }; // Spark compares string with decimal as double
+      }
+      case 'DATE': {
+        const v = formatDate(rng.int(-3650, 22000));
+        return { js: v, sql: `DATE '${v}'` };
+      }
+      case 'TIMESTAMP': {
+        const ms = rng.int(-500_000_000, 2_000_000_000) * 1000;
+        const d = new Date(ms);
+        return { js: d, sql: `TIMESTAMP '${d.toISOString().replace('T', ' ').replace('Z', '')}'` };
+      }
+      case 'BOOLEAN': {
+        const v = rng.chance(0.5);
+        return { js: v, sql: String(v) };
+      }
+      default: {
+        const v = rng.pick(name === 'k' ? [...KEYS, 'hot'] : STRINGS);
+        return { js: v, sql: sqlLiteral(v, 'VARCHAR') };
+      }
+    }
+  };
+  const c = F.col(name);
+  const r = rng.next();
+  if (r < 0.08) return { col: c.isNull(), sql: `(${name} IS NULL)` };
+  if (r < 0.16) return { col: c.isNotNull(), sql: `(${name} IS NOT NULL)` };
+  if (r < 0.28) {
+    const vs = [value(), value(), value()];
+    const withNull = rng.chance(0.3);
+    return {
+      col: c.isin(...vs.map((v) => v.js), ...(withNull ? [null] : [])),
+      sql: `(${name} IN (${[...vs.map((v) => v.sql), ...(withNull ? ['NULL'] : [])].join(', ')}))`,
+    };
+  }
+  if (r < 0.36 && type !== 'BOOLEAN') {
+    const a = value();
+    const b = value();
+    return { col: c.between(a.js, b.js), sql: `(${name} BETWEEN ${a.sql} AND ${b.sql})` };
+  }
+  const ops = [['gt', '>'], ['geq', '>='], ['lt', '<'], ['leq', '<='], ['eq', '='], ['notEqual', '<>'], ['eqNullSafe', 'IS NOT DISTINCT FROM']] as const;
+  const [m, op] = rng.pick(ops);
+  const v = value();
+  return { col: c[m](v.js), sql: `(${name} ${op} ${v.sql})` };
 }
