@@ -6,6 +6,13 @@
 //
 // Seen flags (one byte per group): 0 no value yet, 1 has a value, 2 (decimal sums) overflowed int64,
 // which Spark (non-ANSI) reports as null.
+//
+// Filtered aggregation without group keys (a WHERE fused into the aggregation, an aggregate
+// FILTER): the rows of a batch that do not pass are described by a row mask (one byte per row, 0 =
+// ignore), cleared in the validity the accumulators see (agg_mask_and), so every kernel skips them
+// like nulls; the kernels that must tell a null from a masked-out row (first, the string states,
+// count(*)) take the mask itself. (With group keys, the passing rows are gathered first: see
+// src/kernels/aggregate.ts.)
 export {
   ht_hash_i8, ht_hash_i16, ht_hash_i32, ht_hash_i64, ht_hash_f32, ht_hash_f64,
   ht_insert_i8, ht_insert_i16, ht_insert_i32, ht_insert_i64, ht_insert_f32, ht_insert_f64,
@@ -175,10 +182,29 @@ export function agg_sum_all_i64(vals: usize, validity: usize, n: i32, sums: usiz
   if (any) store<u8>(seen, 1);
 }
 
-/** Ungrouped double sum (SIMD, two interleaved partial sums). */
+// Lane masks from validity / row-mask bytes, which are 0 or 1 (the layout's contract): i8x16.neg
+// turns them into 0x00 / 0xFF, and sign extensions widen those to 16-, 32- and 64-bit lanes (on V8
+// a chain of extends is cheaper than one i8x16.shuffle per vector).
+
+// @ts-ignore: decorator
+@inline function byte_masks8(validity: usize, i: i32): v128 {
+  // Eight bytes -> 0xFF where 1 (low 8 bytes of the result).
+  return i8x16.neg(v128.load64_zero(validity + <usize>i));
+}
+
+// @ts-ignore: decorator
+@inline function byte_masks4(validity: usize, i: i32): v128 {
+  return i8x16.neg(v128.load32_zero(validity + <usize>i));
+}
+
+/**
+ * Ungrouped double sum (SIMD). Without validity: two lanes of one accumulator. With a validity or
+ * row mask (rows whose byte is 0 are skipped): 16 rows per step, the bytes widened to 64-bit lane
+ * masks, four f64x2 accumulators for instruction-level parallelism. The summation order differs
+ * from the unmasked loop's but is fixed, so results are deterministic.
+ */
 export function agg_sum_all_f64(vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
   let acc = f64x2.splat(0);
-  let anyv = i64x2.splat(0);
   let tail: f64 = 0;
   let any = 0;
   let i = 0;
@@ -186,11 +212,30 @@ export function agg_sum_all_f64(vals: usize, validity: usize, n: i32, sums: usiz
     for (; i + 2 <= n; i += 2) acc = f64x2.add(acc, v128.load(vals + (<usize>i << 3)));
     any = n > 0 ? 1 : 0;
   } else {
-    for (; i + 2 <= n; i += 2) {
-      const mask = mask64(validity, i);
-      anyv = v128.or(anyv, mask);
-      acc = f64x2.add(acc, v128.and(v128.load(vals + (<usize>i << 3)), mask));
+    let acc1 = f64x2.splat(0);
+    let acc2 = f64x2.splat(0);
+    let acc3 = f64x2.splat(0);
+    let anyv = i8x16.splat(0);
+    for (; i + 16 <= n; i += 16) {
+      const mb = i8x16.neg(v128.load(validity + <usize>i));
+      anyv = v128.or(anyv, mb);
+      const w0 = i16x8.extend_low_i8x16_s(mb);
+      const w1 = i16x8.extend_high_i8x16_s(mb);
+      const a = i32x4.extend_low_i16x8_s(w0);
+      const b = i32x4.extend_high_i16x8_s(w0);
+      const c = i32x4.extend_low_i16x8_s(w1);
+      const d = i32x4.extend_high_i16x8_s(w1);
+      const p = vals + (<usize>i << 3);
+      acc = f64x2.add(acc, v128.and(v128.load(p), i64x2.extend_low_i32x4_s(a)));
+      acc1 = f64x2.add(acc1, v128.and(v128.load(p, 16), i64x2.extend_high_i32x4_s(a)));
+      acc2 = f64x2.add(acc2, v128.and(v128.load(p, 32), i64x2.extend_low_i32x4_s(b)));
+      acc3 = f64x2.add(acc3, v128.and(v128.load(p, 48), i64x2.extend_high_i32x4_s(b)));
+      acc = f64x2.add(acc, v128.and(v128.load(p, 64), i64x2.extend_low_i32x4_s(c)));
+      acc1 = f64x2.add(acc1, v128.and(v128.load(p, 80), i64x2.extend_high_i32x4_s(c)));
+      acc2 = f64x2.add(acc2, v128.and(v128.load(p, 96), i64x2.extend_low_i32x4_s(d)));
+      acc3 = f64x2.add(acc3, v128.and(v128.load(p, 112), i64x2.extend_high_i32x4_s(d)));
     }
+    acc = f64x2.add(f64x2.add(acc, acc1), f64x2.add(acc2, acc3));
     if (v128.any_true(anyv)) any = 1;
   }
   for (; i < n; i++) {
@@ -200,6 +245,59 @@ export function agg_sum_all_f64(vals: usize, validity: usize, n: i32, sums: usiz
   }
   store<f64>(sums, load<f64>(sums) + (f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1) + tail));
   if (any) store<u8>(seen, 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// row masks (filtered aggregation)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Prepares the row mask of a boolean predicate column (values 0/1, validity 0 = no nulls; null
+ * counts as false) and returns how many rows pass. With validity, writes values AND validity as
+ * 0/1 bytes to `dst`; without, `dst` is untouched (the values are the mask). SIMD.
+ * Row masks, like validity and booleans, hold only the bytes 0 and 1 (the accumulators rely on it).
+ */
+export function agg_mask_prepare(values: usize, validity: usize, n: i32, dst: usize): i32 {
+  const zero = i8x16.splat(0);
+  const one = i8x16.splat(1);
+  let zeros = 0;
+  let i = 0;
+  if (validity == 0) {
+    // The values are 0/1: add them up in byte lanes, widened every 255 vectors (before a lane can wrap).
+    let ones = 0;
+    while (i + 16 <= n) {
+      let acc = i8x16.splat(0);
+      const stop = min(n - 15, i + 255 * 16);
+      for (; i < stop; i += 16) acc = i8x16.add(acc, v128.load(values + <usize>i));
+      const s32 = i32x4.extadd_pairwise_i16x8_u(i16x8.extadd_pairwise_i8x16_u(acc));
+      ones += i32x4.extract_lane(s32, 0) + i32x4.extract_lane(s32, 1) + i32x4.extract_lane(s32, 2) + i32x4.extract_lane(s32, 3);
+    }
+    for (; i < n; i++) if (load<u8>(values + <usize>i) != 0) ones++;
+    return ones;
+  }
+  for (; i + 16 <= n; i += 16) {
+    const m = v128.and(i8x16.ne(v128.load(values + <usize>i), zero), i8x16.ne(v128.load(validity + <usize>i), zero));
+    v128.store(dst + <usize>i, v128.and(m, one));
+    zeros += 16 - <i32>popcnt<i32>(i8x16.bitmask(m));
+  }
+  for (; i < n; i++) {
+    const b: u8 = load<u8>(values + <usize>i) != 0 && load<u8>(validity + <usize>i) != 0 ? 1 : 0;
+    store<u8>(dst + <usize>i, b);
+    zeros += 1 - <i32>b;
+  }
+  return n - zeros;
+}
+
+/** dst[i] = (a[i] != 0 && b[i] != 0) as 0/1 (SIMD): a column's validity restricted to a row mask. */
+export function agg_mask_and(a: usize, b: usize, n: i32, dst: usize): void {
+  const zero = i8x16.splat(0);
+  const one = i8x16.splat(1);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const m = v128.and(i8x16.ne(v128.load(a + <usize>i), zero), i8x16.ne(v128.load(b + <usize>i), zero));
+    v128.store(dst + <usize>i, v128.and(m, one));
+  }
+  for (; i < n; i++) store<u8>(dst + <usize>i, load<u8>(a + <usize>i) != 0 && load<u8>(b + <usize>i) != 0 ? 1 : 0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,13 +376,168 @@ export function agg_max_f32(gids: usize, vals: usize, validity: usize, n: i32, s
 export function agg_min_f64(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<f64>(gids, vals, validity, n, state, seen, false); }
 export function agg_max_f64(gids: usize, vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax<f64>(gids, vals, validity, n, state, seen, true); }
 
+// Ungrouped min / max (SIMD) of int32, int64 and double: rows whose validity (or row-mask) byte is 0
+// take a neutral value (the type's extreme; NaN for a double min, -inf for a double max), lanes are
+// reduced with Spark's ordering, then folded into state[0] like the grouped kernels (seen[0] = 1).
+// Ties between equal doubles (0.0 and -0.0) may resolve to either, deterministically.
+
+// @ts-ignore: decorator
+@inline function fold_state<T>(r: T, any: bool, state: usize, seen: usize, isMax: bool): void {
+  if (!any) return;
+  if (load<u8>(seen) == 0 || better<T>(r, load<T>(state), isMax)) {
+    store<T>(state, r);
+    store<u8>(seen, 1);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function minmax_all_i32(vals: usize, validity: usize, n: i32, state: usize, seen: usize, isMax: bool): void {
+  const neutral = isMax ? i32.MIN_VALUE : i32.MAX_VALUE;
+  const nv = i32x4.splat(neutral);
+  let acc0 = nv;
+  let acc1 = nv;
+  let anyv = i8x16.splat(0);
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const p = vals + (<usize>i << 2);
+    let v0 = v128.load(p);
+    let v1 = v128.load(p, 16);
+    if (validity != 0) {
+      const mb = byte_masks8(validity, i);
+      anyv = v128.or(anyv, mb);
+      const w = i16x8.extend_low_i8x16_s(mb);
+      v0 = v128.bitselect(v0, nv, i32x4.extend_low_i16x8_s(w));
+      v1 = v128.bitselect(v1, nv, i32x4.extend_high_i16x8_s(w));
+    }
+    acc0 = isMax ? i32x4.max_s(acc0, v0) : i32x4.min_s(acc0, v0);
+    acc1 = isMax ? i32x4.max_s(acc1, v1) : i32x4.min_s(acc1, v1);
+  }
+  const acc = isMax ? i32x4.max_s(acc0, acc1) : i32x4.min_s(acc0, acc1);
+  let r = neutral;
+  const x0 = i32x4.extract_lane(acc, 0);
+  const x1 = i32x4.extract_lane(acc, 1);
+  const x2 = i32x4.extract_lane(acc, 2);
+  const x3 = i32x4.extract_lane(acc, 3);
+  if (better<i32>(x0, r, isMax)) r = x0;
+  if (better<i32>(x1, r, isMax)) r = x1;
+  if (better<i32>(x2, r, isMax)) r = x2;
+  if (better<i32>(x3, r, isMax)) r = x3;
+  let any = validity == 0 ? i >= 8 : v128.any_true(anyv);
+  for (; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const x = load<i32>(vals + (<usize>i << 2));
+    if (better<i32>(x, r, isMax)) r = x;
+    any = true;
+  }
+  fold_state<i32>(r, any, state, seen, isMax);
+}
+
+// @ts-ignore: decorator
+@inline function minmax_all_i64(vals: usize, validity: usize, n: i32, state: usize, seen: usize, isMax: bool): void {
+  const neutral = isMax ? i64.MIN_VALUE : i64.MAX_VALUE;
+  const nv = i64x2.splat(neutral);
+  let acc0 = nv;
+  let acc1 = nv;
+  let anyv = i8x16.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = vals + (<usize>i << 3);
+    let v0 = v128.load(p);
+    let v1 = v128.load(p, 16);
+    if (validity != 0) {
+      const mb = byte_masks4(validity, i);
+      anyv = v128.or(anyv, mb);
+      const w = i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(mb));
+      v0 = v128.bitselect(v0, nv, i64x2.extend_low_i32x4_s(w));
+      v1 = v128.bitselect(v1, nv, i64x2.extend_high_i32x4_s(w));
+    }
+    acc0 = v128.bitselect(v0, acc0, isMax ? i64x2.gt_s(v0, acc0) : i64x2.lt_s(v0, acc0));
+    acc1 = v128.bitselect(v1, acc1, isMax ? i64x2.gt_s(v1, acc1) : i64x2.lt_s(v1, acc1));
+  }
+  let r = neutral;
+  const x0 = i64x2.extract_lane(acc0, 0);
+  const x1 = i64x2.extract_lane(acc0, 1);
+  const x2 = i64x2.extract_lane(acc1, 0);
+  const x3 = i64x2.extract_lane(acc1, 1);
+  if (better<i64>(x0, r, isMax)) r = x0;
+  if (better<i64>(x1, r, isMax)) r = x1;
+  if (better<i64>(x2, r, isMax)) r = x2;
+  if (better<i64>(x3, r, isMax)) r = x3;
+  let any = validity == 0 ? i >= 4 : v128.any_true(anyv);
+  for (; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const x = load<i64>(vals + (<usize>i << 3));
+    if (better<i64>(x, r, isMax)) r = x;
+    any = true;
+  }
+  fold_state<i64>(r, any, state, seen, isMax);
+}
+
+// @ts-ignore: decorator
+@inline function take_f64(x: v128, acc: v128, isMax: bool): v128 {
+  // Lanes where x is better than acc in Spark's order (NaN largest):
+  // min: x is not NaN and !(x >= acc); max: acc is not NaN and !(x <= acc).
+  if (isMax) return v128.andnot(f64x2.eq(acc, acc), f64x2.le(x, acc));
+  return v128.andnot(f64x2.eq(x, x), f64x2.ge(x, acc));
+}
+
+// @ts-ignore: decorator
+@inline function minmax_all_f64(vals: usize, validity: usize, n: i32, state: usize, seen: usize, isMax: bool): void {
+  const neutral: f64 = isMax ? -Infinity : NaN;
+  const nv = f64x2.splat(neutral);
+  let acc0 = nv;
+  let acc1 = nv;
+  let anyv = i8x16.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = vals + (<usize>i << 3);
+    let v0 = v128.load(p);
+    let v1 = v128.load(p, 16);
+    if (validity != 0) {
+      const mb = byte_masks4(validity, i);
+      anyv = v128.or(anyv, mb);
+      const w = i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(mb));
+      v0 = v128.bitselect(v0, nv, i64x2.extend_low_i32x4_s(w));
+      v1 = v128.bitselect(v1, nv, i64x2.extend_high_i32x4_s(w));
+    }
+    acc0 = v128.bitselect(v0, acc0, take_f64(v0, acc0, isMax));
+    acc1 = v128.bitselect(v1, acc1, take_f64(v1, acc1, isMax));
+  }
+  let r = neutral;
+  const x0 = f64x2.extract_lane(acc0, 0);
+  const x1 = f64x2.extract_lane(acc0, 1);
+  const x2 = f64x2.extract_lane(acc1, 0);
+  const x3 = f64x2.extract_lane(acc1, 1);
+  if (better<f64>(x0, r, isMax)) r = x0;
+  if (better<f64>(x1, r, isMax)) r = x1;
+  if (better<f64>(x2, r, isMax)) r = x2;
+  if (better<f64>(x3, r, isMax)) r = x3;
+  let any = validity == 0 ? i >= 4 : v128.any_true(anyv);
+  for (; i < n; i++) {
+    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
+    const x = load<f64>(vals + (<usize>i << 3));
+    if (better<f64>(x, r, isMax)) r = x;
+    any = true;
+  }
+  fold_state<f64>(r, any, state, seen, isMax);
+}
+
+/** Ungrouped min/max into state[0] / seen[0] over rows whose validity (or row-mask) byte is non-zero (validity 0: all). */
+export function agg_min_all_i32(vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax_all_i32(vals, validity, n, state, seen, false); }
+export function agg_max_all_i32(vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax_all_i32(vals, validity, n, state, seen, true); }
+export function agg_min_all_i64(vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax_all_i64(vals, validity, n, state, seen, false); }
+export function agg_max_all_i64(vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax_all_i64(vals, validity, n, state, seen, true); }
+export function agg_min_all_f64(vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax_all_f64(vals, validity, n, state, seen, false); }
+export function agg_max_all_f64(vals: usize, validity: usize, n: i32, state: usize, seen: usize): void { minmax_all_f64(vals, validity, n, state, seen, true); }
+
 // ---------------------------------------------------------------------------------------------
 // first (Spark's first(col, ignoreNulls)); set flags: 0 unset, 1 a value, 2 a null
 // ---------------------------------------------------------------------------------------------
 
 // @ts-ignore: decorator
-@inline function first<T>(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void {
+@inline function first<T>(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32, mask: usize): void {
   for (let i = 0; i < n; i++) {
+    if (mask != 0 && load<u8>(mask + <usize>i) == 0) continue;
     const g = <usize>load<i32>(gids + (<usize>i << 2));
     if (load<u8>(set + g) != 0) continue;
     if (validity != 0 && load<u8>(validity + <usize>i) == 0) {
@@ -296,11 +549,11 @@ export function agg_max_f64(gids: usize, vals: usize, validity: usize, n: i32, s
   }
 }
 
-/** The first row's value per group (any type of that width); with ignoreNulls the first non-null. */
-export function agg_first_w1(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u8>(gids, vals, validity, n, state, set, ignoreNulls); }
-export function agg_first_w2(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u16>(gids, vals, validity, n, state, set, ignoreNulls); }
-export function agg_first_w4(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u32>(gids, vals, validity, n, state, set, ignoreNulls); }
-export function agg_first_w8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32): void { first<u64>(gids, vals, validity, n, state, set, ignoreNulls); }
+/** The first row's value per group (any type of that width); with ignoreNulls the first non-null. Rows whose `mask` byte is 0 are skipped (mask 0: none). */
+export function agg_first_w1(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32, mask: usize): void { first<u8>(gids, vals, validity, n, state, set, ignoreNulls, mask); }
+export function agg_first_w2(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32, mask: usize): void { first<u16>(gids, vals, validity, n, state, set, ignoreNulls, mask); }
+export function agg_first_w4(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32, mask: usize): void { first<u32>(gids, vals, validity, n, state, set, ignoreNulls, mask); }
+export function agg_first_w8(gids: usize, vals: usize, validity: usize, n: i32, state: usize, set: usize, ignoreNulls: i32, mask: usize): void { first<u64>(gids, vals, validity, n, state, set, ignoreNulls, mask); }
 
 // ---------------------------------------------------------------------------------------------
 // avg of non-decimal numbers: double sum + count (Spark casts the input to double)
@@ -375,14 +628,16 @@ export function agg_count_distinct(gids: usize, pairIds: usize, n: i32, before: 
 
 /**
  * String min (mode 0), max (mode 1) or first (mode 2, 3 = first ignoring nulls) from row `start`.
- * `flags` are the seen / set flags, `usedPtr` an i32 holding the arena bytes in use. Returns n, or
+ * `flags` are the seen / set flags, `usedPtr` an i32 holding the arena bytes in use; rows whose
+ * `mask` byte is 0 are skipped (mask 0: none). Returns n, or
  * the first row not processed because the arena is full.
  */
 export function agg_str(
   gids: usize, offs: usize, bytes: usize, validity: usize, n: i32, start: i32,
-  refs: usize, flags: usize, arena: usize, arenaCap: i32, usedPtr: usize, mode: i32,
+  refs: usize, flags: usize, arena: usize, arenaCap: i32, usedPtr: usize, mode: i32, mask: usize,
 ): i32 {
   for (let i = start; i < n; i++) {
+    if (mask != 0 && load<u8>(mask + <usize>i) == 0) continue;
     const g = <usize>load<i32>(gids + (<usize>i << 2));
     const flag = load<u8>(flags + g);
     if (mode >= 2 && flag != 0) continue;

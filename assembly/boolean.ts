@@ -8,6 +8,8 @@
 //   AND: false if either side is a valid false; true if both are valid true; else null.
 //   OR:  true if either side is a valid true; false if both are valid false; else null.
 
+import { andValidity, countZeroBytes, zeroLanes } from './lib/validity';
+
 // @ts-ignore: decorator
 @inline function ldv(p: usize, i: i32, ones: v128): v128 {
   return p == 0 ? ones : v128.load(p + <usize>i);
@@ -18,10 +20,6 @@
   return p == 0 ? 1 : <u32>load<u8>(p + <usize>i);
 }
 
-// @ts-ignore: decorator
-@inline function zerosOf(v: v128): i32 {
-  return <i32>popcnt<i32>(i8x16.bitmask(i8x16.eq(v, i8x16.splat(0))));
-}
 
 /**
  * Kleene AND (isOr = false) or OR (isOr = true). Writes values to out and validity to outv (when
@@ -53,7 +51,7 @@
     v128.store(out + <usize>i, value);
     if (outv != 0) {
       v128.store(outv + <usize>i, valid);
-      nulls += zerosOf(valid);
+      nulls += zeroLanes(valid);
     }
   }
   for (; i < n; i++) {
@@ -101,28 +99,12 @@ export function not_bool(a: usize, n: i32, out: usize): void {
 
 /** out[i] = a[i] & b[i] over validity bytes; returns the number of zero (null) rows. SIMD. */
 export function validity_and(a: usize, b: usize, n: i32, out: usize): i32 {
-  let nulls = 0;
-  let i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const v = v128.and(v128.load(a + <usize>i), v128.load(b + <usize>i));
-    v128.store(out + <usize>i, v);
-    nulls += zerosOf(v);
-  }
-  for (; i < n; i++) {
-    const v = load<u8>(a + <usize>i) & load<u8>(b + <usize>i);
-    store<u8>(out + <usize>i, v);
-    nulls += <i32>(v == 0);
-  }
-  return nulls;
+  return andValidity(a, b, n, out);
 }
 
 /** Counts zero bytes (the null count of a validity buffer). SIMD. */
 export function count_zeros(p: usize, n: i32): i32 {
-  let nulls = 0;
-  let i = 0;
-  for (; i + 16 <= n; i += 16) nulls += zerosOf(v128.load(p + <usize>i));
-  for (; i < n; i++) nulls += <i32>(load<u8>(p + <usize>i) == 0);
-  return nulls;
+  return countZeroBytes(p, n);
 }
 
 /** Sets out[i] = 0 where validity[i] == 0 (clears values under null rows). SIMD. */

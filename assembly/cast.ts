@@ -167,16 +167,22 @@ export function bool_to_num(to: i32, src: usize, n: i32, dst: usize): void {
 // ---------------------------------------------------------------------------------------------
 // decimals
 
+/**
+ * Stores row i of a decimal conversion: the unscaled result `r` and its validity (valid in `av` and
+ * the conversion not FAILED; `r` is evaluated first). Returns 1 for a null row.
+ */
+// @ts-ignore: decorator
+@inline function storeDecRow(dst: usize, outv: usize, av: usize, i: i32, r: i64): i32 {
+  const valid = vld(av, i) & <u32>!FAILED;
+  store<i64>(dst + (<usize>i << 3), r);
+  store<u8>(outv + <usize>i, <u8>valid);
+  return <i32>(valid ^ 1);
+}
+
 /** Integer (codes 0..4) -> decimal(p, s). Returns the null count (outv = av & fits). */
 export function int_to_dec(from: i32, src: usize, av: usize, n: i32, p: i32, s: i32, dst: usize, outv: usize): i32 {
   let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    const r = intToDec(loadAsI64(from, src, i), p, s);
-    const valid = vld(av, i) & <u32>!FAILED;
-    store<i64>(dst + (<usize>i << 3), r);
-    store<u8>(outv + <usize>i, <u8>valid);
-    nulls += <i32>(valid ^ 1);
-  }
+  for (let i = 0; i < n; i++) nulls += storeDecRow(dst, outv, av, i, intToDec(loadAsI64(from, src, i), p, s));
   return nulls;
 }
 
@@ -200,13 +206,7 @@ export function dec_to_float(to: i32, src: usize, n: i32, s: i32, dst: usize): v
 /** Decimal(s1) -> decimal(p2, s2), HALF_UP. Returns the null count. */
 export function dec_rescale(src: usize, av: usize, n: i32, s1: i32, p2: i32, s2: i32, dst: usize, outv: usize): i32 {
   let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    const r = rescale(load<i64>(src + (<usize>i << 3)), s1, p2, s2);
-    const valid = vld(av, i) & <u32>!FAILED;
-    store<i64>(dst + (<usize>i << 3), r);
-    store<u8>(outv + <usize>i, <u8>valid);
-    nulls += <i32>(valid ^ 1);
-  }
+  for (let i = 0; i < n; i++) nulls += storeDecRow(dst, outv, av, i, rescale(load<i64>(src + (<usize>i << 3)), s1, p2, s2));
   return nulls;
 }
 
@@ -324,13 +324,7 @@ export function f64ToDec(x: f64, p: i32, s: i32): i64 {
 /** Float32 (5) / float64 (6) -> decimal(p, s). Returns the null count. */
 export function float_to_dec(from: i32, src: usize, av: usize, n: i32, p: i32, s: i32, dst: usize, outv: usize): i32 {
   let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    const r = f64ToDec(loadAsF64(from, src, i), p, s);
-    const valid = vld(av, i) & <u32>!FAILED;
-    store<i64>(dst + (<usize>i << 3), r);
-    store<u8>(outv + <usize>i, <u8>valid);
-    nulls += <i32>(valid ^ 1);
-  }
+  for (let i = 0; i < n; i++) nulls += storeDecRow(dst, outv, av, i, f64ToDec(loadAsF64(from, src, i), p, s));
   return nulls;
 }
 

@@ -3,6 +3,7 @@
 // Pure functions over pointers and lengths.
 
 import { normalize_f64_bits } from './lib/hash';
+import { andValidity, countZeroBytes } from './lib/validity';
 
 /** Expands `n` bits starting at bit `bitOffset` of `src` into bytes 0/1 at `dst`. Returns the number of 0 bits. */
 export function bits_to_bytes(src: usize, bitOffset: i32, n: i32, dst: usize): i32 {
@@ -58,15 +59,7 @@ export function bytes_to_bits(src: usize, n: i32, dst: usize): i32 {
 
 /** Counts zero bytes among `n` bytes at `src` (the null count of a validity buffer). SIMD. */
 export function count_zero_bytes(src: usize, n: i32): i32 {
-  let zeros = 0;
-  let i = 0;
-  const zero = i8x16.splat(0);
-  for (; i + 16 <= n; i += 16) {
-    const eq = i8x16.eq(v128.load(src + <usize>i), zero);
-    zeros += <i32>popcnt<i32>(i8x16.bitmask(eq));
-  }
-  for (; i < n; i++) if (load<u8>(src + <usize>i) == 0) zeros++;
-  return zeros;
+  return countZeroBytes(src, n);
 }
 
 /**
@@ -209,20 +202,7 @@ export function dict_indices_to_i32(src: usize, width: i32, signed: i32, validit
 
 /** dst[i] = a[i] & b[i] for `n` validity bytes (0/1); returns the number of zero bytes. SIMD. */
 export function and_validity(a: usize, b: usize, n: i32, dst: usize): i32 {
-  let zeros = 0;
-  let i = 0;
-  const zero = i8x16.splat(0);
-  for (; i + 16 <= n; i += 16) {
-    const v = v128.and(v128.load(a + <usize>i), v128.load(b + <usize>i));
-    v128.store(dst + <usize>i, v);
-    zeros += <i32>popcnt<i32>(i8x16.bitmask(i8x16.eq(v, zero)));
-  }
-  for (; i < n; i++) {
-    const v = load<u8>(a + <usize>i) & load<u8>(b + <usize>i);
-    store<u8>(dst + <usize>i, v);
-    if (v == 0) zeros++;
-  }
-  return zeros;
+  return andValidity(a, b, n, dst);
 }
 
 /**

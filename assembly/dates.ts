@@ -5,6 +5,8 @@
 // Calendar arithmetic follows Howard Hinnant, "chrono-Compatible Low-Level Date Algorithms"
 // (http://howardhinnant.github.io/date_algorithms.html): civil_from_days and days_from_civil.
 
+import { andValidity } from './lib/validity';
+
 @inline const MICROS_PER_SECOND: i64 = 1_000_000;
 @inline const MICROS_PER_DAY: i64 = 86_400_000_000;
 @inline const SECONDS_PER_DAY: i64 = 86_400;
@@ -145,20 +147,7 @@ export function add_days(a: usize, b: usize, width: i32, sign: i32, n: i32, dst:
 
 /** dst[i] = a[i] & b[i] for validity bytes; returns the number of zero (null) results. SIMD. */
 export function and_validity(a: usize, b: usize, n: i32, dst: usize): i32 {
-  let nulls = 0;
-  let i = 0;
-  const zero = i8x16.splat(0);
-  for (; i + 16 <= n; i += 16) {
-    const v = v128.and(v128.load(a + <usize>i), v128.load(b + <usize>i));
-    v128.store(dst + <usize>i, v);
-    nulls += popcnt<i32>(i8x16.bitmask(i8x16.eq(v, zero)));
-  }
-  for (; i < n; i++) {
-    const v = load<u8>(a + <usize>i) & load<u8>(b + <usize>i);
-    store<u8>(dst + <usize>i, v);
-    if (v == 0) nulls++;
-  }
-  return nulls;
+  return andValidity(a, b, n, dst);
 }
 
 // ---------------------------------------------------------------------------------------------

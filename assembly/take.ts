@@ -5,6 +5,8 @@
 // indices of the passing rows, and every column of the batch is gathered with the same vector.
 // Indices must lie in [0, rows of the source); kernels do not check them.
 
+import { countZeroBytes } from './lib/validity';
+
 // ---- gather --------------------------------------------------------------------------------------
 
 /**
@@ -131,12 +133,7 @@ export function mask_to_selection(mask: usize, validity: usize, n: i32, out_indi
 
 /** Number of zero bytes among `n` bytes (a validity buffer's null count). SIMD. */
 export function count_zeros(src: usize, n: i32): i32 {
-  const zero = i8x16.splat(0);
-  let zeros = 0;
-  let i = 0;
-  for (; i + 16 <= n; i += 16) zeros += <i32>popcnt<i32>(i8x16.bitmask(i8x16.eq(v128.load(src + <usize>i), zero)));
-  for (; i < n; i++) zeros += <i32>(load<u8>(src + <usize>i) == 0);
-  return zeros;
+  return countZeroBytes(src, n);
 }
 
 // ---- slice ----------------------------------------------------------------------------------------

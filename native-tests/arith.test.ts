@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type ArithmeticOp, arithmetic, negate } from '../src/kernels/arith.js';
 import { type DataType, DataTypes, typeToString } from '../src/types/data-type.js';
@@ -6,17 +5,7 @@ import { arithmeticResultType, avgResultType, commonType, sumResultType } from '
 import { type CellValue, columnFromJs, columnToJs, formatDecimal } from '../src/types/values.js';
 import { AnalysisError } from '../src/errors.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectNullCountInvariant, mulberry32, watFunctions } from './support.js';
 
 const LENGTHS = [0, 1, 3, 7, 16, 17, 100, 1000];
 
@@ -113,8 +102,7 @@ describe('fixed-width arithmetic vs reference', () => {
           };
           const cc = arithmetic(op, a, b, rt);
           check(columnToJs(cc), (i) => refFixed(op, type, xs[i]!, ys[i]!), `${op} cc`);
-          expect(cc.nullCount).toBe(columnToJs(cc).filter((v) => v === null).length);
-          if (cc.nullCount === 0) expect(cc.validity).toBeNull();
+          expectNullCountInvariant(cc);
           const cs = arithmetic(op, a, { type, value: s }, rt);
           check(columnToJs(cs), (i) => refFixed(op, type, xs[i]!, s), `${op} cs`);
           const sc = arithmetic(op, { type, value: s }, a, rt);
@@ -321,13 +309,7 @@ describe('type coercion rules', () => {
 
 describe('SIMD', () => {
   it('hot add/sub/mul loops compile to SIMD', () => {
-    const wat = readFileSync(new URL('../build/arith.wat', import.meta.url), 'utf8');
-    const body = (name: string) => {
-      const start = wat.indexOf(`(func $assembly/arith/${name} `);
-      expect(start).toBeGreaterThanOrEqual(0);
-      const end = wat.indexOf('\n (func ', start + 1);
-      return wat.slice(start, end < 0 ? undefined : end);
-    };
+    const body = watFunctions('arith');
     expect(body('add_i32')).toMatch(/i32x4\.add/);
     expect(body('mul_i64')).toMatch(/i64x2\.mul/);
     expect(body('sub_f64')).toMatch(/f64x2\.sub/);

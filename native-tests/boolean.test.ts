@@ -1,20 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { and, combineValidity, not, or } from '../src/kernels/boolean.js';
 import { DataTypes } from '../src/types/data-type.js';
 import { columnFromJs, columnToJs } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectNullCountInvariant, mulberry32, watFunctions } from './support.js';
 
 type B = boolean | null;
 const kleeneAnd = (a: B, b: B): B => (a === false || b === false ? false : a === null || b === null ? null : true);
@@ -40,8 +29,7 @@ describe('boolean kernels (Kleene logic)', () => {
         expect(columnToJs(r2)).toEqual(xs.map((x, i) => kleeneOr(x, ys[i]!)));
         expect(columnToJs(r3)).toEqual(xs.map((x) => (x === null ? null : !x)));
         for (const r of [r1, r2, r3]) {
-          expect(r.nullCount).toBe(columnToJs(r).filter((v) => v === null).length);
-          if (r.nullCount === 0) expect(r.validity).toBeNull();
+          expectNullCountInvariant(r);
         }
         for (const s of [true, false, null]) {
           const ra = and(a, { type: DataTypes.Boolean, value: s });
@@ -85,13 +73,7 @@ describe('boolean kernels (Kleene logic)', () => {
   });
 
   it('hot loops compile to SIMD', () => {
-    const wat = readFileSync(new URL('../build/boolean.wat', import.meta.url), 'utf8');
-    const body = (name: string) => {
-      const start = wat.indexOf(`(func $assembly/boolean/${name} `);
-      expect(start).toBeGreaterThanOrEqual(0);
-      const end = wat.indexOf('\n (func ', start + 1);
-      return wat.slice(start, end < 0 ? undefined : end);
-    };
+    const body = watFunctions('boolean');
     for (const f of ['and_kleene', 'or_kleene', 'not_bool', 'validity_and']) expect(body(f)).toMatch(/v128\.(and|or|xor|load)/);
     expect(body('and_kleene')).toMatch(/v128\.andnot/);
     expect(body('validity_and')).toMatch(/i8x16\.bitmask/);

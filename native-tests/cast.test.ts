@@ -4,36 +4,17 @@ import { type DataType, DataTypes, typeToString } from '../src/types/data-type.j
 import { type CellValue, columnFromJs, columnToJs, formatDecimal } from '../src/types/values.js';
 import { AnalysisError } from '../src/errors.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { applyToColumn, mulberry32 } from './support.js';
 
 const D = DataTypes;
 const LENGTHS = [0, 1, 7, 17, 200];
 
 /** Casts JS values of `from` to `to` and returns the JS result (releasing both columns). */
 function cast(from: DataType, to: DataType, values: readonly unknown[]): CellValue[] {
-  const c = columnFromJs(from, values);
-  const r = castColumn(c, to);
-  try {
-    expect(r.type).toEqual(to);
-    expect(r.length).toBe(values.length);
-    const js = columnToJs(r);
-    expect(js.filter((v) => v === null).length).toBe(r.nullCount);
-    if (r.nullCount === 0) expect(r.validity).toBeNull();
-    return js;
-  } finally {
-    c.release();
-    r.release();
-  }
+  const { type, js } = applyToColumn(from, values, (c) => castColumn(c, to));
+  expect(type).toEqual(to);
+  expect(js.length).toBe(values.length);
+  return js;
 }
 
 function randomValue(type: DataType, rnd: () => number): CellValue {

@@ -1,21 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CompareOp, compare, equalNullSafe, inList, isNotNull, isNull } from '../src/kernels/compare.js';
 import { type DataType, DataTypes } from '../src/types/data-type.js';
 import { Column } from '../src/types/column.js';
 import { type CellValue, columnFromJs, columnToJs } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectNullCountInvariant, mulberry32, sparkCompare, watFunctions } from './support.js';
 
 const PIECES = ['a', 'b', 'é', '日本', '😀', 'ab', '', 'Ω', 'zz', 'a\u0000'];
 const LENGTHS = [0, 1, 7, 15, 16, 17, 33, 100, 1000];
@@ -57,36 +46,6 @@ function randomValue(type: DataType, rnd: () => number): unknown {
   }
 }
 
-/** Spark ordering reference: -1/0/1. */
-function ref3(type: DataType, a: unknown, b: unknown): number {
-  switch (type.kind) {
-    case 'float32':
-    case 'float64': {
-      const x = a as number;
-      const y = b as number;
-      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-      if (Number.isNaN(y)) return -1;
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    case 'boolean':
-      return Number(a) - Number(b);
-    case 'int64':
-    case 'timestamp':
-      return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
-    case 'decimal': {
-      const x = BigInt((a as string).replace('.', ''));
-      const y = BigInt((b as string).replace('.', ''));
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    case 'utf8': {
-      const c = Buffer.compare(Buffer.from(a as string, 'utf8'), Buffer.from(b as string, 'utf8'));
-      return c;
-    }
-    default:
-      return (a as number | string) < (b as number | string) ? -1 : (a as number | string) > (b as number | string) ? 1 : 0;
-  }
-}
-
 function refOp(op: CompareOp, c: number): boolean {
   switch (op) {
     case '=':
@@ -106,9 +65,7 @@ function refOp(op: CompareOp, c: number): boolean {
 
 function expectValidColumn(c: Column, n: number): void {
   expect(c.length).toBe(n);
-  if (c.nullCount === 0) expect(c.validity).toBeNull();
-  const js = columnToJs(c);
-  expect(js.filter((v) => v === null).length).toBe(c.nullCount);
+  expectNullCountInvariant(c);
 }
 
 const TYPES: DataType[] = [
@@ -143,7 +100,7 @@ describe('compare kernels vs reference', () => {
           expectValidColumn(r, n);
           const got = columnToJs(r);
           for (let i = 0; i < n; i++) {
-            const want = xs[i] === null || ys[i] === null ? null : refOp(op, ref3(type, xs[i], ys[i]));
+            const want = xs[i] === null || ys[i] === null ? null : refOp(op, sparkCompare(type, xs[i], ys[i]));
             if (got[i] !== want) throw new Error(`${type.kind} ${op} row ${i}: ${String(xs[i])} vs ${String(ys[i])} got ${got[i]} want ${want}`);
           }
           r.release();
@@ -152,8 +109,8 @@ describe('compare kernels vs reference', () => {
           const gotR = columnToJs(rs);
           const gotL = columnToJs(ls);
           for (let i = 0; i < n; i++) {
-            const wantR = xs[i] === null ? null : refOp(op, ref3(type, xs[i], s));
-            const wantL = xs[i] === null ? null : refOp(op, ref3(type, s, xs[i]));
+            const wantR = xs[i] === null ? null : refOp(op, sparkCompare(type, xs[i], s));
+            const wantL = xs[i] === null ? null : refOp(op, sparkCompare(type, s, xs[i]));
             if (gotR[i] !== wantR) throw new Error(`${type.kind} col ${op} scalar row ${i}: ${String(xs[i])} vs ${String(s)}`);
             if (gotL[i] !== wantL) throw new Error(`${type.kind} scalar ${op} col row ${i}: ${String(s)} vs ${String(xs[i])}`);
           }
@@ -245,7 +202,7 @@ describe('compare kernels vs reference', () => {
           expectValidColumn(r, n);
           const got = columnToJs(r);
           for (let i = 0; i < n; i++) {
-            const found = xs[i] !== null && list.some((v) => ref3(type, v, xs[i]) === 0);
+            const found = xs[i] !== null && list.some((v) => sparkCompare(type, v, xs[i]) === 0);
             const want = xs[i] === null ? null : found ? true : withNull ? null : false;
             expect(got[i]).toBe(want);
           }
@@ -261,13 +218,7 @@ describe('compare kernels vs reference', () => {
   });
 
   it('hot fixed-width compare loops compile to SIMD', () => {
-    const wat = readFileSync(new URL('../build/compare.wat', import.meta.url), 'utf8');
-    const body = (name: string) => {
-      const start = wat.indexOf(`(func $assembly/compare/${name} `);
-      expect(start).toBeGreaterThanOrEqual(0);
-      const end = wat.indexOf('\n (func ', start + 1);
-      return wat.slice(start, end < 0 ? undefined : end);
-    };
+    const body = watFunctions('compare');
     expect(body('cmp_cc_i32')).toMatch(/i32x4\.lt_s/);
     expect(body('cmp_cc_i32')).toMatch(/i8x16\.narrow_i16x8_s/);
     expect(body('cmp_cc_i64')).toMatch(/i64x2\.(lt_s|gt_s)/);

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataTypes } from '../src/types/data-type.js';
 import { type Column } from '../src/types/column.js';
@@ -25,21 +24,11 @@ import {
   toDate,
   year,
 } from '../src/kernels/dates.js';
+import { leakCheck, mulberry32, watFunctions } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const MS_PER_DAY = 86_400_000;
 const US_PER_DAY = 86_400_000_000n;
@@ -84,15 +73,8 @@ function take<T>(col: Column, read: (c: Column) => T): T {
   }
 }
 
-function leakCheck(body: () => void): void {
-  const mem = runtime().memory;
-  const before = mem.liveBytes;
-  body();
-  expect(mem.liveBytes).toBe(before);
-}
-
 function randomDays(seed: number, n: number, nulls: number): (number | null)[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const special = [0, -1, 1, MIN_DAY, MAX_DAY, daysOf(2000, 2, 29), daysOf(1900, 2, 28), daysOf(1900, 3, 1), daysOf(2024, 12, 31), daysOf(1969, 12, 31)];
   return Array.from({ length: n }, () => {
     const r = rnd();
@@ -103,7 +85,7 @@ function randomDays(seed: number, n: number, nulls: number): (number | null)[] {
 }
 
 function randomMicros(seed: number, n: number, nulls: number): (bigint | null)[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   return randomDays(seed + 7, n, nulls).map((d) => {
     if (d === null) return null;
     const inDay = rnd() < 0.2 ? 0n : BigInt(Math.floor(rnd() * 86_400_000_000));
@@ -271,7 +253,7 @@ describe('dateAdd / dateSub / datediff', () => {
       for (const n of SIZES) {
         const a = randomDays(n + 100, n, 0.2);
         const b = randomDays(n + 200, n, 0.1);
-        const rnd = prng(n);
+        const rnd = mulberry32(n);
         const deltas = Array.from({ length: n }, () => (rnd() < 0.1 ? null : Math.floor(rnd() * 20001) - 10000));
         const ca = dateColumn(a);
         const cb = dateColumn(b);
@@ -372,7 +354,7 @@ describe('parseDateColumn (cast string as date)', () => {
 
   it('matches a reference on random fragments, and round-trips formatDateColumn', () => {
     leakCheck(() => {
-      const rnd = prng(42);
+      const rnd = mulberry32(42);
       const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
       const years = ['2020', '0001', '9999', '1969', '12345', '-0044', '+2020', '20', '2024', '1600', '0000'];
       const months = ['1', '01', '02', '12', '13', '00', '002', ''];
@@ -557,13 +539,7 @@ describe('toDate with a format', () => {
 });
 
 describe('compiled kernels use SIMD', () => {
-  const wat = readFileSync(new URL('../build/dates.wat', import.meta.url), 'utf8');
-  const body = (name: string) => {
-    const start = wat.indexOf(`(func $assembly/dates/${name} `);
-    expect(start, name).toBeGreaterThanOrEqual(0);
-    const next = wat.indexOf('\n (func ', start + 1);
-    return wat.slice(start, next < 0 ? undefined : next);
-  };
+  const body = watFunctions('dates');
   it('date arithmetic and validity combination', () => {
     expect(body('add_days_scalar')).toContain('i32x4.add');
     expect(body('add_days')).toContain('i32x4.sub');

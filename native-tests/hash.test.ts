@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashColumns } from '../src/kernels/hash.js';
 import { Column } from '../src/types/column.js';
 import { type DataType, DataTypes } from '../src/types/data-type.js';
 import { columnFromJs, parseDate, parseDecimal } from '../src/types/values.js';
 import { WasmBuffer } from '../src/wasm/memory.js';
 import { runtime } from '../src/wasm/runtime.js';
+import { expectNoLeaksPerTest, mulberry32, watFunctions } from './support.js';
 
 // ---- a plain BigInt reference of assembly/lib/hash.ts -------------------------------------------
 const M = (1n << 64n) - 1n;
@@ -120,17 +120,6 @@ function refHash(type: DataType, v: unknown): bigint {
 }
 
 // ---- data ------------------------------------------------------------------------------------------
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PIECES = ['a', 'é', '日本', '😀', 'xyz', ' ', 'Ω', 'long-ish piece of text '];
 function randomValue(type: DataType, rnd: () => number): unknown {
   const int = (bits: number) => Math.floor(rnd() * 2 ** bits) - 2 ** (bits - 1);
@@ -197,13 +186,7 @@ function hashOf(cols: Column[], n: number): bigint[] {
   }
 }
 
-let startBytes = 0;
-beforeEach(() => {
-  startBytes = mem().liveBytes;
-});
-afterEach(() => {
-  expect(mem().liveBytes).toBe(startBytes);
-});
+expectNoLeaksPerTest();
 
 describe('hashColumns', () => {
   for (const type of TYPES) {
@@ -353,13 +336,7 @@ describe('hashColumns', () => {
 });
 
 describe('hash.wat', () => {
-  const wat = readFileSync(new URL('../build/hash.wat', import.meta.url), 'utf8');
-  const body = (name: string): string => {
-    const start = wat.indexOf(`(func $assembly/hash/${name} `);
-    expect(start).toBeGreaterThanOrEqual(0);
-    const next = wat.indexOf('\n (func ', start + 1);
-    return wat.slice(start, next < 0 ? undefined : next);
-  };
+  const body = watFunctions('hash');
   for (const name of ['hash_i8', 'hash_i16', 'hash_i32', 'hash_i64', 'hash_f32', 'hash_f64', 'hash_bool']) {
     it(`${name} hashes on i64x2 lanes`, () => {
       const b = body(name);

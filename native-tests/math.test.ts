@@ -1,38 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { abs, ceil, floor, mathResultType, pow, round, sqrt } from '../src/kernels/math.js';
-import { type DataType, DataTypes } from '../src/types/data-type.js';
-import { Column } from '../src/types/column.js';
-import { type CellValue, columnFromJs, columnToJs } from '../src/types/values.js';
+import { DataTypes } from '../src/types/data-type.js';
+import { columnFromJs, columnToJs } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { applyToColumn, mulberry32, watFunctions } from './support.js';
 
 const D = DataTypes;
 const LENGTHS = [0, 1, 3, 7, 16, 17, 100];
-
-function run(type: DataType, values: readonly unknown[], fn: (c: Column) => Column): { type: DataType; js: CellValue[] } {
-  const c = columnFromJs(type, values);
-  const r = fn(c);
-  try {
-    const js = columnToJs(r);
-    expect(js.filter((v) => v === null).length).toBe(r.nullCount);
-    if (r.nullCount === 0) expect(r.validity).toBeNull();
-    return { type: r.type, js };
-  } finally {
-    c.release();
-    r.release();
-  }
-}
 
 /** Spark's round of a double: HALF_UP on the shortest decimal digits. */
 function refRound(x: number, scale: number): number {
@@ -59,73 +33,73 @@ describe('math kernels', () => {
     const rnd = mulberry32(2);
     for (const n of LENGTHS) {
       const ints = Array.from({ length: n }, () => (rnd() < 0.2 ? null : Math.floor((rnd() - 0.5) * 2 ** 32) | 0));
-      expect(run(D.Integer, ints, abs).js).toEqual(ints.map((v) => (v === null ? null : Math.abs(v) | 0)));
+      expect(applyToColumn(D.Integer, ints, abs).js).toEqual(ints.map((v) => (v === null ? null : Math.abs(v) | 0)));
       const bytes = Array.from({ length: n }, () => (rnd() < 0.2 ? null : Math.floor(rnd() * 256) - 128));
-      expect(run(D.Byte, bytes, abs).js).toEqual(bytes.map((v) => (v === null ? null : (Math.abs(v) << 24) >> 24)));
+      expect(applyToColumn(D.Byte, bytes, abs).js).toEqual(bytes.map((v) => (v === null ? null : (Math.abs(v) << 24) >> 24)));
       const shorts = Array.from({ length: n }, () => (rnd() < 0.2 ? null : Math.floor(rnd() * 65536) - 32768));
-      expect(run(D.Short, shorts, abs).js).toEqual(shorts.map((v) => (v === null ? null : (Math.abs(v) << 16) >> 16)));
+      expect(applyToColumn(D.Short, shorts, abs).js).toEqual(shorts.map((v) => (v === null ? null : (Math.abs(v) << 16) >> 16)));
       const longs = Array.from({ length: n }, () => (rnd() < 0.2 ? null : BigInt(Math.floor((rnd() - 0.5) * 2 ** 53))));
-      expect(run(D.Long, longs, abs).js).toEqual(longs.map((v) => (v === null ? null : v < 0n ? -v : v)));
+      expect(applyToColumn(D.Long, longs, abs).js).toEqual(longs.map((v) => (v === null ? null : v < 0n ? -v : v)));
       const dbls = Array.from({ length: n }, () => (rnd() < 0.2 ? null : rnd() < 0.2 ? -0 : (rnd() - 0.5) * 1e6));
-      expect(run(D.Double, dbls, abs).js).toEqual(dbls.map((v) => (v === null ? null : Math.abs(v))));
+      expect(applyToColumn(D.Double, dbls, abs).js).toEqual(dbls.map((v) => (v === null ? null : Math.abs(v))));
       const flts = dbls.map((v) => (v === null ? null : Math.fround(v)));
-      expect(run(D.Float, flts, abs).js).toEqual(flts.map((v) => (v === null ? null : Math.abs(v))));
+      expect(applyToColumn(D.Float, flts, abs).js).toEqual(flts.map((v) => (v === null ? null : Math.abs(v))));
     }
-    expect(run(D.Integer, [-2147483648], abs).js).toEqual([-2147483648]);
-    expect(run(D.Long, [-(2n ** 63n)], abs).js).toEqual([-(2n ** 63n)]);
-    expect(run(D.Byte, [-128], abs).js).toEqual([-128]);
-    expect(run(D.decimal(10, 2), ['-1.50', '2.00', null], abs)).toEqual({ type: D.decimal(10, 2), js: ['1.50', '2.00', null] });
+    expect(applyToColumn(D.Integer, [-2147483648], abs).js).toEqual([-2147483648]);
+    expect(applyToColumn(D.Long, [-(2n ** 63n)], abs).js).toEqual([-(2n ** 63n)]);
+    expect(applyToColumn(D.Byte, [-128], abs).js).toEqual([-128]);
+    expect(applyToColumn(D.decimal(10, 2), ['-1.50', '2.00', null], abs)).toEqual({ type: D.decimal(10, 2), js: ['1.50', '2.00', null] });
     expect(mem.liveBytes).toBe(start);
   });
 
   it('round doubles HALF_UP on their decimal digits', () => {
-    expect(run(D.Double, [2.5, -2.5, 0.5, -0.5, 1.4999, NaN, Infinity, 0], (c) => round(c)).js).toEqual([3, -3, 1, -1, 1, NaN, Infinity, 0]);
-    expect(run(D.Double, [1.005, 0.125, -0.125, 2.675, 1.0049], (c) => round(c, 2)).js).toEqual([1.01, 0.13, -0.13, 2.68, 1]);
-    expect(run(D.Double, [1234.5, -1250, 49.9], (c) => round(c, -2)).js).toEqual([1200, -1300, 0]);
-    expect(run(D.Float, [Math.fround(2.5), Math.fround(1.45)], (c) => round(c, 1)).js).toEqual([2.5, Math.fround(1.5)]);
+    expect(applyToColumn(D.Double, [2.5, -2.5, 0.5, -0.5, 1.4999, NaN, Infinity, 0], (c) => round(c)).js).toEqual([3, -3, 1, -1, 1, NaN, Infinity, 0]);
+    expect(applyToColumn(D.Double, [1.005, 0.125, -0.125, 2.675, 1.0049], (c) => round(c, 2)).js).toEqual([1.01, 0.13, -0.13, 2.68, 1]);
+    expect(applyToColumn(D.Double, [1234.5, -1250, 49.9], (c) => round(c, -2)).js).toEqual([1200, -1300, 0]);
+    expect(applyToColumn(D.Float, [Math.fround(2.5), Math.fround(1.45)], (c) => round(c, 1)).js).toEqual([2.5, Math.fround(1.5)]);
     const rnd = mulberry32(4);
     for (const scale of [-3, -1, 0, 1, 2, 3, 6]) {
       for (const n of LENGTHS) {
         const xs = Array.from({ length: n }, () =>
           rnd() < 0.1 ? null : rnd() < 0.5 ? Math.round((rnd() - 0.5) * 1e7) / 10 ** Math.floor(rnd() * 5) : (rnd() - 0.5) * 10 ** Math.floor(rnd() * 10),
         );
-        const got = run(D.Double, xs, (c) => round(c, scale)).js;
+        const got = applyToColumn(D.Double, xs, (c) => round(c, scale)).js;
         xs.forEach((x, i) => expect(got[i], `round(${x}, ${scale})`).toBe(x === null ? null : refRound(x, scale)));
       }
     }
   });
 
   it('round integers and decimals', () => {
-    expect(run(D.Integer, [125, -125, 124, null], (c) => round(c, -1)).js).toEqual([130, -130, 120, null]);
-    expect(run(D.Integer, [2147483647], (c) => round(c, -1)).js).toEqual([-2147483646]); // wraps like Java
-    expect(run(D.Integer, [7], (c) => round(c, 2)).js).toEqual([7]);
-    expect(run(D.Long, [15n, -15n, 9223372036854775807n], (c) => round(c, -1)).js).toEqual([20n, -20n, -9223372036854775806n]);
-    const r = run(D.decimal(10, 3), ['1.250', '-1.250', '1.249', '9999999.999', null], (c) => round(c, 1));
+    expect(applyToColumn(D.Integer, [125, -125, 124, null], (c) => round(c, -1)).js).toEqual([130, -130, 120, null]);
+    expect(applyToColumn(D.Integer, [2147483647], (c) => round(c, -1)).js).toEqual([-2147483646]); // wraps like Java
+    expect(applyToColumn(D.Integer, [7], (c) => round(c, 2)).js).toEqual([7]);
+    expect(applyToColumn(D.Long, [15n, -15n, 9223372036854775807n], (c) => round(c, -1)).js).toEqual([20n, -20n, -9223372036854775806n]);
+    const r = applyToColumn(D.decimal(10, 3), ['1.250', '-1.250', '1.249', '9999999.999', null], (c) => round(c, 1));
     expect(r.type).toEqual(D.decimal(9, 1));
     expect(r.js).toEqual(['1.3', '-1.3', '1.2', '10000000.0', null]);
-    const neg = run(D.decimal(5, 2), ['150.00', '-149.99', '999.99'], (c) => round(c, -2));
+    const neg = applyToColumn(D.decimal(5, 2), ['150.00', '-149.99', '999.99'], (c) => round(c, -2));
     expect(neg.type).toEqual(D.decimal(4, 0));
     expect(neg.js).toEqual(['200', '-100', '1000']);
-    const full = run(D.decimal(18, 2), ['9999999999999999.99', '1.00'], (c) => round(c, 0));
+    const full = applyToColumn(D.decimal(18, 2), ['9999999999999999.99', '1.00'], (c) => round(c, 0));
     expect(full.type).toEqual(D.decimal(17, 0));
     expect(full.js).toEqual(['10000000000000000', '1']);
     // decimal(18,0) rounded to -1 keeps precision 18: the carry out of 18 digits is NULL
-    const over = run(D.decimal(18, 0), ['999999999999999999', '-15'], (c) => round(c, -1));
+    const over = applyToColumn(D.decimal(18, 0), ['999999999999999999', '-15'], (c) => round(c, -1));
     expect(over.type).toEqual(D.decimal(18, 0));
     expect(over.js).toEqual([null, '-20']);
   });
 
   it('floor, ceil, sqrt, pow', () => {
-    expect(run(D.Double, [-1.5, 1.5, -0.0, NaN, 1e300, -1e300, 2, null], floor)).toEqual({
+    expect(applyToColumn(D.Double, [-1.5, 1.5, -0.0, NaN, 1e300, -1e300, 2, null], floor)).toEqual({
       type: D.Long,
       js: [-2n, 1n, 0n, 0n, 2n ** 63n - 1n, -(2n ** 63n), 2n, null],
     });
-    expect(run(D.Double, [-1.5, 1.5, 1.0000001, 1, 0.1, -0.1, 3], ceil).js).toEqual([-1n, 2n, 2n, 1n, 1n, 0n, 3n]);
-    expect(run(D.Integer, [5, null], floor)).toEqual({ type: D.Long, js: [5n, null] });
-    expect(run(D.decimal(10, 2), ['-1.50', '1.50', '2.00', '-0.01'], floor)).toEqual({ type: D.decimal(9, 0), js: ['-2', '1', '2', '-1'] });
-    expect(run(D.decimal(10, 2), ['-1.50', '1.50', '2.00', '0.01'], ceil).js).toEqual(['-1', '2', '2', '1']);
-    expect(run(D.Double, [4, 2, -1, 0, null], sqrt).js).toEqual([2, Math.SQRT2, NaN, 0, null]);
-    expect(run(D.Integer, [9], sqrt)).toEqual({ type: D.Double, js: [3] });
+    expect(applyToColumn(D.Double, [-1.5, 1.5, 1.0000001, 1, 0.1, -0.1, 3], ceil).js).toEqual([-1n, 2n, 2n, 1n, 1n, 0n, 3n]);
+    expect(applyToColumn(D.Integer, [5, null], floor)).toEqual({ type: D.Long, js: [5n, null] });
+    expect(applyToColumn(D.decimal(10, 2), ['-1.50', '1.50', '2.00', '-0.01'], floor)).toEqual({ type: D.decimal(9, 0), js: ['-2', '1', '2', '-1'] });
+    expect(applyToColumn(D.decimal(10, 2), ['-1.50', '1.50', '2.00', '0.01'], ceil).js).toEqual(['-1', '2', '2', '1']);
+    expect(applyToColumn(D.Double, [4, 2, -1, 0, null], sqrt).js).toEqual([2, Math.SQRT2, NaN, 0, null]);
+    expect(applyToColumn(D.Integer, [9], sqrt)).toEqual({ type: D.Double, js: [3] });
     const base = columnFromJs(D.Double, [2, 3, null, 10]);
     const e = pow(base, { type: D.Integer, value: 2 });
     expect(columnToJs(e)).toEqual([4, 9, null, 100]);
@@ -137,13 +111,7 @@ describe('math kernels', () => {
   });
 
   it('abs and sqrt compile to SIMD', () => {
-    const wat = readFileSync(new URL('../build/math.wat', import.meta.url), 'utf8');
-    const body = (name: string) => {
-      const start = wat.indexOf(`(func $assembly/math/${name} `);
-      expect(start).toBeGreaterThanOrEqual(0);
-      const end = wat.indexOf('\n (func ', start + 1);
-      return wat.slice(start, end < 0 ? undefined : end);
-    };
+    const body = watFunctions('math');
     expect(body('abs_i32')).toMatch(/i32x4\.abs/);
     expect(body('abs_f64')).toMatch(/f64x2\.abs/);
     expect(body('sqrt_f64')).toMatch(/f64x2\.sqrt/);

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashColumns } from '../src/kernels/hash.js';
 import { hashPartition, partitionIndices } from '../src/kernels/partition.js';
 import { Batch } from '../src/types/batch.js';
@@ -8,17 +7,7 @@ import { Schema, field } from '../src/types/schema.js';
 import { batchFromRows, batchToRows } from '../src/types/values.js';
 import { WasmBuffer } from '../src/wasm/memory.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectNoLeaksPerTest, mulberry32, watFunctions } from './support.js';
 
 const mem = () => runtime().memory;
 /** Lemire's fastrange on the high 32 bits: the reference bucket. */
@@ -34,13 +23,7 @@ function makeRows(n: number, rnd: () => number, distinctKeys: number): Record<st
   }));
 }
 
-let startBytes = 0;
-beforeEach(() => {
-  startBytes = mem().liveBytes;
-});
-afterEach(() => {
-  expect(mem().liveBytes).toBe(startBytes);
-});
+expectNoLeaksPerTest();
 
 describe('partition kernels', () => {
   it('partitionIndices groups rows by fastrange bucket, ascending within a bucket', () => {
@@ -194,12 +177,9 @@ describe('hashPartition', () => {
 
 describe('partition.wat', () => {
   it('computes buckets with a SIMD 32x32->64 multiply', () => {
-    const wat = readFileSync(new URL('../build/partition.wat', import.meta.url), 'utf8');
+    const body = watFunctions('partition');
     for (const name of ['partition_counts', 'partition_scatter', 'partition_ids']) {
-      const start = wat.indexOf(`(func $assembly/partition/${name} `);
-      expect(start).toBeGreaterThanOrEqual(0);
-      const next = wat.indexOf('\n (func ', start + 1);
-      expect(wat.slice(start, next < 0 ? undefined : next)).toContain('i64x2.extmul_low_i32x4_u');
+      expect(body(name)).toContain('i64x2.extmul_low_i32x4_u');
     }
   });
 });

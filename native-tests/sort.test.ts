@@ -1,61 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { argsort, gatherColumn, identityIndices, type SortKey, STRING_PREFIX_BYTES, topK } from '../src/kernels/sort.js';
 import type { Column } from '../src/types/column.js';
 import { type DataType, DataTypes } from '../src/types/data-type.js';
-import { columnFromJs, columnToJs, formatDate, formatDecimal, parseDecimal } from '../src/types/values.js';
+import { columnFromJs, columnToJs, formatDate, formatDecimal } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
+import { mulberry32, sparkCompare, watFunctions } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Reference: Spark ordering on JS values, Array.prototype.sort (stable).
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const enc = new TextEncoder();
-
-function cmpNumber(a: number, b: number): number {
-  const an = Number.isNaN(a);
-  const bn = Number.isNaN(b);
-  if (an || bn) return an && bn ? 0 : an ? 1 : -1;
-  return a < b ? -1 : a > b ? 1 : 0; // -0 == 0
-}
-
-function cmpBytes(x: Uint8Array, y: Uint8Array): number {
-  const m = Math.min(x.length, y.length);
-  for (let i = 0; i < m; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
-}
-
-function cmpValue(type: DataType, a: unknown, b: unknown): number {
-  switch (type.kind) {
-    case 'int64':
-      return (a as bigint) < (b as bigint) ? -1 : (a as bigint) > (b as bigint) ? 1 : 0;
-    case 'timestamp':
-      return cmpValue(DataTypes.Long, a, b);
-    case 'decimal': {
-      const x = parseDecimal(a as string, type.scale);
-      const y = parseDecimal(b as string, type.scale);
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    case 'utf8':
-      return cmpBytes(a as Uint8Array, b as Uint8Array);
-    case 'boolean':
-      return Number(a) - Number(b);
-    case 'date32':
-      return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
-    default:
-      return cmpNumber(a as number, b as number);
-  }
-}
 
 function referenceOrder(types: readonly DataType[], data: readonly unknown[][], keys: readonly SortKey[], n: number): number[] {
   const rows = Array.from({ length: n }, (_, i) => i);
@@ -71,7 +25,7 @@ function referenceOrder(types: readonly DataType[], data: readonly unknown[][], 
         if (an && bn) continue;
         return an === k.nullsFirst ? -1 : 1;
       }
-      const c = cmpValue(types[k.index]!, a, b);
+      const c = sparkCompare(types[k.index]!, a, b);
       if (c !== 0) return k.ascending ? c : -c;
     }
     return 0;
@@ -389,13 +343,7 @@ describe('gatherColumn', () => {
 });
 
 describe('compiled kernels (build/sort.wat)', () => {
-  const wat = readFileSync(new URL('../build/sort.wat', import.meta.url), 'utf8');
-  const body = (name: string): string => {
-    const at = wat.indexOf(`(func $assembly/sort/${name} `);
-    expect(at).toBeGreaterThanOrEqual(0);
-    const end = wat.indexOf('\n (func ', at + 1);
-    return wat.slice(at, end < 0 ? undefined : end);
-  };
+  const body = watFunctions('sort');
 
   it('encodes 64-bit keys and writes indices with SIMD', () => {
     for (const f of ['encode_i64', 'encode_f64']) {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DataTypes } from '../src/types/data-type.js';
 import { Column } from '../src/types/column.js';
@@ -22,22 +21,11 @@ import {
   trim,
   upper,
 } from '../src/kernels/strings.js';
+import { leakCheck, mulberry32, watFunctions } from './support.js';
 
 // ---------------------------------------------------------------------------------------------
 // Data generation (seeded)
 // ---------------------------------------------------------------------------------------------
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    // mulberry32
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ASCII = ['a', 'b', 'c', 'X', 'Y', 'z', ' ', '%', '_', '\\', '0', '9', '-', 'A'];
 const UNICODE = ['é', 'É', '日', '本', '😀', 'ß', 'Σ', 'ς', 'ﬁ', 'İ', 'ǅ', 'ö'];
@@ -54,7 +42,7 @@ function randomString(rnd: () => number, unicode: boolean, maxLen = 40): string 
 }
 
 function randomStrings(seed: number, n: number, opts: { unicode: boolean; nulls: number; maxLen?: number }): (string | null)[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   return Array.from({ length: n }, () => (rnd() < opts.nulls ? null : randomString(rnd, opts.unicode, opts.maxLen)));
 }
 
@@ -92,13 +80,6 @@ function apply(values: readonly (string | null)[], fn: (c: Column) => Column): C
       r.release();
     }
   });
-}
-
-function leakCheck(body: () => void): void {
-  const mem = runtime().memory;
-  const before = mem.liveBytes;
-  body();
-  expect(mem.liveBytes).toBe(before);
 }
 
 const nullable =
@@ -366,13 +347,7 @@ describe('columns whose offsets do not start at 0', () => {
 });
 
 describe('compiled kernels use SIMD', () => {
-  const wat = readFileSync(new URL('../build/strings.wat', import.meta.url), 'utf8');
-  const body = (name: string) => {
-    const start = wat.indexOf(`(func $assembly/strings/${name} `);
-    expect(start, name).toBeGreaterThanOrEqual(0);
-    const next = wat.indexOf('\n (func ', start + 1);
-    return wat.slice(start, next < 0 ? undefined : next);
-  };
+  const body = watFunctions('strings');
   it('length: SIMD non-continuation count and SIMD offset differences', () => {
     const f = body('utf8_length');
     expect(f).toContain('i8x16.gt_s');

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   concatBatches,
   filterBatch,
@@ -16,17 +15,7 @@ import { Schema, field } from '../src/types/schema.js';
 import { columnFromJs, columnToJs } from '../src/types/values.js';
 import { WasmBuffer } from '../src/wasm/memory.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { expectNoLeaksPerTest, expectNullCountInvariant, mulberry32, watFunctions } from './support.js';
 
 const PIECES = ['a', 'é', '日本', '😀', 'xyz', ' ', 'Ω', 'a somewhat longer piece of text '];
 function randomValue(type: DataType, rnd: () => number): unknown {
@@ -93,20 +82,8 @@ const roundTrip = (type: DataType, values: unknown[]): unknown[] => {
 function indexBuffer(indices: readonly number[]): WasmBuffer {
   return WasmBuffer.fromBytes(mem(), Int32Array.from(indices.length ? indices : [0]));
 }
-/** Checks the nullCount invariant: exact, and no validity buffer when it is 0. */
-function expectNullCount(c: Column): void {
-  const values = columnToJs(c);
-  expect(c.nullCount).toBe(values.filter((v) => v === null).length);
-  if (c.nullCount === 0) expect(c.validity).toBeNull();
-}
 
-let startBytes = 0;
-beforeEach(() => {
-  startBytes = mem().liveBytes;
-});
-afterEach(() => {
-  expect(mem().liveBytes).toBe(startBytes);
-});
+expectNoLeaksPerTest();
 
 describe('takeColumn', () => {
   for (const type of TYPES) {
@@ -125,7 +102,7 @@ describe('takeColumn', () => {
                 expect(out.length).toBe(count);
                 expect(out.type).toBe(type);
                 expect(columnToJs(out)).toEqual(idx.map((i) => values[i]));
-                expectNullCount(out);
+                expectNullCountInvariant(out);
               } finally {
                 out.release();
                 buf.release();
@@ -257,7 +234,7 @@ describe('filterBatch / takeBatch', () => {
             expect(out.numRows).toBe(keep.length);
             expect(out.schema).toBe(schema);
             expect(batchValues(out)).toEqual(cols.map((c) => keep.map((i) => c[i])));
-            for (const c of out.columns) expectNullCount(c);
+            for (const c of out.columns) expectNullCountInvariant(c);
           } finally {
             out.release();
             m.release();
@@ -310,7 +287,7 @@ describe('slice and concat', () => {
             const out = sliceColumn(col, offset, length);
             try {
               expect(columnToJs(out)).toEqual(values.slice(offset, offset + length));
-              expectNullCount(out);
+              expectNullCountInvariant(out);
             } finally {
               out.release();
             }
@@ -338,7 +315,7 @@ describe('slice and concat', () => {
       expect(batchValues(pieces[4]!)).toEqual(cols.map((c) => c.slice(17, 500)));
       expect(joined.numRows).toBe(1000);
       expect(batchValues(joined)).toEqual(cols);
-      for (const c of joined.columns) expectNullCount(c);
+      for (const c of joined.columns) expectNullCountInvariant(c);
       expect(none.numRows).toBe(0);
       expect(batchValues(none)).toEqual(cols.map(() => []));
       expect(() => sliceBatch(batch, 990, 20)).toThrow(/outside a batch of 1000 rows/);
@@ -350,13 +327,7 @@ describe('slice and concat', () => {
 });
 
 describe('take.wat', () => {
-  const wat = readFileSync(new URL('../build/take.wat', import.meta.url), 'utf8');
-  const body = (name: string): string => {
-    const start = wat.indexOf(`(func $assembly/take/${name} `);
-    expect(start).toBeGreaterThanOrEqual(0);
-    const next = wat.indexOf('\n (func ', start + 1);
-    return wat.slice(start, next < 0 ? undefined : next);
-  };
+  const body = watFunctions('take');
   it('mask_to_selection scans 16 rows per i8x16.bitmask and stores all-true blocks as i32x4', () => {
     const b = body('mask_to_selection');
     expect(b).toContain('i8x16.bitmask');

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions as F, type DataFrame } from '../src/index.js';
 import { formatDecimal } from '../src/types/values.js';
-import { type Env, Rng, checkQuery, checkRows, duckQuery, randomPredicate, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, Rng, checkQuery, checkRows, duckQuery, randomPredicate, setupTables, teardownEnv } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -17,10 +17,7 @@ let small: DataFrame;
 let empty: DataFrame;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  facts = await env.read('facts');
-  small = await env.read('small');
-  empty = await env.read('empty');
+  ({ env, facts, small, empty } = await setupTables());
   // Row positions for order-dependent aggregates (first): the file's row order.
   await env.db.run(`CREATE VIEW facts_rn AS SELECT * FROM read_parquet('${env.paths.facts}', file_row_number = true)`);
 });

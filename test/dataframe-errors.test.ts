@@ -9,7 +9,7 @@ import { functions as F, type DataFrame, AnalysisError, InvalidArgumentError } f
 import { ParquetFileReader } from '../src/io/parquet-reader.js';
 import { runtime } from '../src/wasm/runtime.js';
 import { createPhysicalPlan } from '../src/plan/physical-planner.js';
-import { type Env, FACT_COLUMNS, checkQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, FACT_COLUMNS, checkQuery, setupTables, teardownEnv } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -18,9 +18,7 @@ let facts: DataFrame;
 let dims: DataFrame;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  facts = await env.read('facts');
-  dims = await env.read('dims');
+  ({ env, facts, dims } = await setupTables());
 });
 afterAll(() => teardownEnv(env));
 afterEach(() => vi.restoreAllMocks());

@@ -8,7 +8,7 @@ import { join, dirname, basename } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as arrow from 'apache-arrow';
 import { functions as F, type DataFrame, MemoryBudgetExceededError, KindlingError } from '../src/index.js';
-import { type Env, FACT_COLUMNS, FACT_ROWS, checkQuery, duckQuery, runKindling, setupEnv, teardownEnv, compareResults } from './helpers/oracle.js';
+import { type Env, FACT_COLUMNS, FACT_ROWS, checkQuery, duckQuery, runKindling, setupTables, teardownEnv, compareResults } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -18,10 +18,7 @@ let small: DataFrame;
 let empty: DataFrame;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  facts = await env.read('facts');
-  small = await env.read('small');
-  empty = await env.read('empty');
+  ({ env, facts, small, empty } = await setupTables());
 });
 afterAll(() => teardownEnv(env));
 

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions as F, type DataFrame, AnalysisError } from '../src/index.js';
-import { type Env, DIM_COLUMNS, FACT_COLUMNS, checkQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, DIM_COLUMNS, FACT_COLUMNS, checkQuery, setupTables, teardownEnv } from './helpers/oracle.js';
 
 const { col } = F;
 
@@ -17,11 +17,7 @@ let small: DataFrame;
 let empty: DataFrame;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  facts = await env.read('facts');
-  dims = await env.read('dims');
-  small = await env.read('small');
-  empty = await env.read('empty');
+  ({ env, facts, dims, small, empty } = await setupTables());
 });
 afterAll(() => teardownEnv(env));
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions as F, type DataFrame, type Column } from '../src/index.js';
-import { type Env, Rng, checkQuery, checkRows, duckQuery, randomPredicate, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, Rng, checkQuery, checkRows, duckQuery, randomPredicate, setupTables, teardownEnv } from './helpers/oracle.js';
 
 const { col, lit } = F;
 
@@ -15,10 +15,7 @@ let small: DataFrame;
 let empty: DataFrame;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  facts = await env.read('facts');
-  small = await env.read('small');
-  empty = await env.read('empty');
+  ({ env, facts, small, empty } = await setupTables());
 });
 afterAll(() => teardownEnv(env));
 

@@ -795,6 +795,8 @@ function evalPlan(plan: LogicalPlan, db: ReadonlyMap<number, readonly (readonly 
       const rows = db.get(plan.attributes[0]!.id) ?? [];
       return restrict(rows.map((r) => new Map(plan.attributes.map((a, k) => [a.id, r[k] ?? null]))));
     }
+    case 'window':
+      throw new Error('the reference interpreter does not evaluate window nodes (test/optimizer-window.test.ts covers them)');
     case 'filter':
       return restrict(go(plan.child).filter((r) => evalExpr(plan.condition, r) === true));
     case 'project':

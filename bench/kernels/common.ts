@@ -18,6 +18,11 @@ export interface Prepared<A> {
   dispose(): void;
 }
 
+/** A Prepared whose timed run also gives the answer and that holds nothing to free (e.g. plain JS over JS arrays). */
+export function reusable<A>(exec: () => A): Prepared<A> {
+  return { run: exec, answer: exec, dispose: () => {} };
+}
+
 /** One engine's entry in a benchmark. */
 export interface EngineEntry<A> {
   /** Display name: 'Kindling', 'DuckDB-Wasm', 'Arquero', 'plain JS (Map)', ... */

@@ -10,6 +10,7 @@ import {
   type SuiteContext,
   compareArrays,
   erase,
+  reusable,
 } from './common.js';
 import { importKindling, loadBatch } from './kindling.js';
 
@@ -134,8 +135,7 @@ function partitionBenchmark(ctx: SuiteContext): KernelBenchmark<Partitioned> {
         note: 'JS xxHash64, then count + scatter with typed arrays',
         prepare() {
           const hashes = new Uint32Array(n * 2);
-          const exec = () => partitionJs(keys, js.hashInt64(keys, hashes));
-          return { run: exec, answer: exec, dispose: () => {} };
+          return reusable(() => partitionJs(keys, js.hashInt64(keys, hashes)));
         },
       },
     ],
@@ -184,7 +184,7 @@ function takeBenchmark(ctx: SuiteContext): KernelBenchmark<Float64Array> {
       {
         engine: 'plain JS',
         note: 'out[i] = v[sel[i]]',
-        prepare: () => ({ run: () => js.take(values, selection), answer: () => js.take(values, selection), dispose: () => {} }),
+        prepare: () => reusable(() => js.take(values, selection)),
       },
     ],
   };
@@ -248,11 +248,7 @@ function joinBenchmark(ctx: SuiteContext): KernelBenchmark<number> {
       {
         engine: 'plain JS',
         note: 'Map<key, count> build, probe loop',
-        prepare: () => ({
-          run: () => js.hashJoinCount(build, probe),
-          answer: () => js.hashJoinCount(build, probe),
-          dispose: () => {},
-        }),
+        prepare: () => reusable(() => js.hashJoinCount(build, probe)),
       },
       {
         engine: 'DuckDB-Wasm',

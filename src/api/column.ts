@@ -2,6 +2,10 @@ import { InvalidArgumentError } from '../errors.js';
 import { type DataType, parseTypeName } from '../types/data-type.js';
 import { type BinaryOp, type Expr, type SortOrder, newExprId, literal } from '../plan/expression.js';
 import { literalExpr } from './literals.js';
+import { AnalysisError, NotImplementedError } from '../errors.js';
+import type { WindowFn } from '../plan/expression.js';
+import { exprName } from '../plan/expression.js';
+import type { WindowSpec } from './window.js';
 
 /** A value a Column method accepts: another Column or a plain JavaScript literal. */
 export type ColumnOrLiteral = Column | string | number | bigint | boolean | Date | null;
@@ -213,6 +217,30 @@ export class Column {
       throw new InvalidArgumentError('otherwise() can only follow functions.when(...) or when(), once');
     }
     return new Column({ ...this.expr, otherwise: toExpr(value) });
+  }
+
+  /**
+   * Applies a window function (`row_number()`, `rank()`, `dense_rank()`, `lag`, `lead`) or an
+   * aggregate (`sum`, `avg`, `min`, `max`, `count`) over a window: `F.sum('x').over(Window.partitionBy('k'))`.
+   */
+  over(window: WindowSpec): Column {
+    const e = this.expr;
+    const spec = { partitionBy: window.partitionSpec, orderBy: window.orderSpec, ...(window.frame ? { frame: window.frame } : {}) };
+    if (e.kind === 'window') return new Column({ ...e, ...spec });
+    if (e.kind === 'agg') {
+      if (e.fn === 'count_distinct' || e.fn === 'first') throw new NotImplementedError(`${exprName(e)} over a window is not supported`);
+      return new Column({ kind: 'window', fn: e.fn as WindowFn, args: e.arg ? [e.arg] : [], ...spec });
+    }
+    if (e.kind === 'call') {
+      const name = e.name.toLowerCase();
+      if (name === 'row_number' || name === 'rank' || name === 'dense_rank') return new Column({ kind: 'window', fn: name, args: [], ...spec });
+      if (name === 'lag' || name === 'lead') {
+        const off = e.args[1];
+        const offset = off && off.kind === 'literal' ? Number(off.value) : 1;
+        return new Column({ kind: 'window', fn: name, args: [e.args[0]!, ...(e.args[2] ? [e.args[2]] : [])], offset, ...spec });
+      }
+    }
+    throw new AnalysisError(`over() needs a window function (row_number, rank, dense_rank, lag, lead) or an aggregate (sum, avg, min, max, count), got ${exprName(e)}`);
   }
 
   private binary(op: BinaryOp, other: ColumnOrLiteral): Column {

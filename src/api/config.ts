@@ -8,7 +8,10 @@ export const DEFAULT_OPERATOR_MEMORY = 2 * 1024 ** 3;
 /**
  * Session configuration in Spark's key names (`spark.conf.set(...)`). Kindling's own keys:
  * `spark.kindling.batchSize` (rows per batch) and `spark.kindling.operatorMemory` (bytes or
- * '512m'/'2g', the budget of each blocking operator before it fails with a clear error).
+ * '512m'/'2g', the budget of each blocking operator before it fails with a clear error);
+ * `spark.kindling.fuseFilterIntoAggregate` (default true: a filter below an aggregation is applied
+ * by the aggregation itself, as a row mask, instead of by a Filter that copies the rows that pass;
+ * false plans the Filter).
  */
 export class RuntimeConfig {
   private readonly values = new Map<string, string>();
@@ -20,6 +23,9 @@ export class RuntimeConfig {
       throw new InvalidArgumentError(`spark.kindling.batchSize must be a positive integer, got '${v}'`);
     }
     if (key === 'spark.kindling.operatorMemory') parseBytes(v, key);
+    if (key === 'spark.kindling.fuseFilterIntoAggregate' && v !== 'true' && v !== 'false') {
+      throw new InvalidArgumentError(`spark.kindling.fuseFilterIntoAggregate must be true or false, got '${v}'`);
+    }
     this.values.set(key, v);
   }
 
@@ -31,6 +37,11 @@ export class RuntimeConfig {
   /** Rows per batch. */
   get batchSize(): number {
     return Number(this.values.get('spark.kindling.batchSize') ?? DEFAULT_BATCH_SIZE);
+  }
+
+  /** Whether the planner fuses a filter below an aggregation into it (default true). */
+  get fuseFilterIntoAggregate(): boolean {
+    return this.values.get('spark.kindling.fuseFilterIntoAggregate') !== 'false';
   }
 
   /** Bytes each blocking operator may hold. */

@@ -8,6 +8,7 @@ import { typeEquals, typeToString } from '../types/data-type.js';
 import { type AttributeRef, type Expr, type SortOrder, exprExists, exprName, transformUp } from '../plan/expression.js';
 import { type LogicalPlan, type JoinType, outputOf, schemaOf, planToString } from '../plan/logical-plan.js';
 import { resolveExpr, resolveNamedList, resolveColumn, castTo, toNamed } from '../plan/analyzer.js';
+import { projectWithWindows } from '../plan/analyzer.js'; // window functions: ExtractWindowExpressions
 import { optimizeWithTrace } from '../optimizer/optimizer.js';
 import { createPhysicalPlan } from '../plan/physical-planner.js';
 import type { SparkSession } from './session.js';
@@ -17,6 +18,7 @@ import { DataFrameWriter } from './writer.js';
 import { formatShow } from './show.js';
 import { commonType } from '../types/type-coercion.js';
 import { count as countFn } from './functions.js';
+import { exprColumn, selectExprColumn } from '../sql/expr.js';
 
 /** Join types accepted by `join`, with Spark's aliases. */
 const JOIN_TYPES: Record<string, JoinType> = {
@@ -101,13 +103,20 @@ export class DataFrame {
     if (exprs.some((x) => exprExists(x, (y) => y.kind === 'agg'))) {
       return this.groupBy().agg(...list);
     }
-    return this.derive({ kind: 'project', child: this.plan, exprs: resolveNamedList(exprs.map((x) => this.remapAttributes(x)), outputOf(this.plan)) });
+    return this.derive(projectWithWindows(this.plan, resolveNamedList(exprs.map((x) => this.remapAttributes(x)), outputOf(this.plan))));
   }
 
-  /** Keeps rows where the condition is true. */
-  filter(condition: Column): DataFrame {
+  /** Projects SQL expressions: `df.selectExpr('a + 1 AS b', 'upper(s)')`. */
+  selectExpr(...exprs: string[]): DataFrame {
+    return this.select(exprs.map(selectExprColumn));
+  }
+
+  /** Keeps rows where the condition (a Column or SQL text such as `"a > 3 AND b LIKE 'x%'"`) is true. */
+  filter(condition: Column | string): DataFrame {
+    if (typeof condition === 'string') return this.filter(exprColumn(condition));
     const cond = resolveExpr(this.remapAttributes(condition.expr), outputOf(this.plan));
     if (exprExists(cond, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in filter(): ${exprName(cond)}`);
+    if (exprExists(cond, (x) => x.kind === 'window')) throw new AnalysisError(`window functions are not allowed in filter(): compute them with withColumn() first (${exprName(cond)})`);
     const typed = castTo(cond, { kind: 'boolean' });
     if (typed.kind === 'cast' && typed.child === cond) {
       throw new AnalysisError(`filter condition ${exprName(cond)} must be boolean`);
@@ -116,7 +125,7 @@ export class DataFrame {
   }
 
   /** Alias of `filter`. */
-  where(condition: Column): DataFrame {
+  where(condition: Column | string): DataFrame {
     return this.filter(condition);
   }
 
@@ -128,7 +137,7 @@ export class DataFrame {
     const named: Expr = { kind: 'alias', child: expr, name, id: newId() };
     const i = out.findIndex((a) => a.name.toLowerCase() === name.toLowerCase());
     const exprs: Expr[] = i >= 0 ? out.map((a, j) => (j === i ? named : a)) : [...out, named];
-    return this.derive({ kind: 'project', child: this.plan, exprs });
+    return this.derive(projectWithWindows(this.plan, exprs));
   }
 
   /** Renames a column (no-op if it does not exist, like Spark). */
@@ -239,6 +248,9 @@ export class DataFrame {
     const list = cols.flat().map(toColumn);
     if (list.length === 0) throw new InvalidArgumentError('orderBy() needs at least one column');
     const out = outputOf(this.plan);
+    if (list.some((c) => exprExists(c.expr, (x) => x.kind === 'window'))) {
+      throw new AnalysisError('window functions are not allowed in orderBy(); compute them with withColumn() first, then order by that column');
+    }
     const orders: SortOrder[] = list.map((c) => ({
       expr: resolveExpr(this.remapAttributes(c.expr), out),
       ascending: c.sortOrder?.ascending ?? true,
@@ -340,11 +352,21 @@ export class DataFrame {
     return this.derive({ kind: 'subqueryAlias', child: this.plan, alias: name });
   }
 
+  /** Registers this DataFrame as a temporary view for `spark.sql`, replacing one of that name. */
+  createOrReplaceTempView(name: string): void {
+    this.sparkSession.catalog.createTempView(name, this.plan, true);
+  }
+
+  /** Registers this DataFrame as a temporary view; an AnalysisError if the name exists. */
+  createTempView(name: string): void {
+    this.sparkSession.catalog.createTempView(name, this.plan, false);
+  }
+
   // ---- actions ----------------------------------------------------------------------------------
 
   /** Runs the query and streams result batches (wasm-resident; release each). */
   async *executeBatches(): AsyncGenerator<Batch> {
-    const physical = createPhysicalPlan(this.optimizedPlan());
+    const physical = createPhysicalPlan(this.optimizedPlan(), { fuseFilterIntoAggregate: this.sparkSession.conf.fuseFilterIntoAggregate });
     yield* physical.execute(this.sparkSession.execContext());
   }
 
@@ -438,7 +460,7 @@ export class DataFrame {
   /** The text `explain()` prints. */
   explainString(extended = false): string {
     const { plan: optimized, rulesApplied } = optimizeWithTrace(this.plan);
-    const physical = createPhysicalPlan(optimized).treeString();
+    const physical = createPhysicalPlan(optimized, { fuseFilterIntoAggregate: this.sparkSession.conf.fuseFilterIntoAggregate }).treeString();
     if (!extended) return `== Physical Plan ==\n${physical}`;
     return [
       '== Analyzed Logical Plan ==',

@@ -6,6 +6,8 @@
 import { type Expr, type AggregateFn, literal } from '../plan/expression.js';
 import { Column, type ColumnOrLiteral, toColumn, toExpr } from './column.js';
 import { literalExpr } from './literals.js';
+import { exprColumn } from '../sql/expr.js';
+import { InvalidArgumentError } from '../errors.js';
 
 type ColumnLike = Column | string;
 
@@ -201,4 +203,44 @@ export function desc(c: ColumnLike): Column {
 /** True where the column is null. */
 export function isnull(c: ColumnLike): Column {
   return toColumn(c).isNull();
+}
+
+// ---- window functions (begin) ------------------------------------------------------------------
+
+/** Sequential number of the row in its window partition, from 1 (use with `.over(w)`; needs orderBy). */
+export function row_number(): Column {
+  return call('row_number');
+}
+
+/** Rank with gaps: 1 + rows of the partition ordered before the row's peers (use with `.over(w)`). */
+export function rank(): Column {
+  return call('rank');
+}
+
+/** Rank without gaps: the ordinal of the row's peer group (use with `.over(w)`). */
+export function dense_rank(): Column {
+  return call('dense_rank');
+}
+
+/** The value `offset` rows before the current row in its partition, else `defaultValue` (use with `.over(w)`). */
+export function lag(c: ColumnLike, offset = 1, defaultValue: ColumnOrLiteral = null): Column {
+  if (!Number.isInteger(offset)) throw new InvalidArgumentError(`lag: offset must be an integer, got ${offset}`);
+  return call('lag', e(c), int(offset), toExpr(defaultValue));
+}
+
+/** The value `offset` rows after the current row in its partition, else `defaultValue` (use with `.over(w)`). */
+export function lead(c: ColumnLike, offset = 1, defaultValue: ColumnOrLiteral = null): Column {
+  if (!Number.isInteger(offset)) throw new InvalidArgumentError(`lead: offset must be an integer, got ${offset}`);
+  return call('lead', e(c), int(offset), toExpr(defaultValue));
+}
+
+/** camelCase alias of row_number. */
+export const rowNumber = row_number;
+/** camelCase alias of dense_rank. */
+export const denseRank = dense_rank;
+// ---- window functions (end) --------------------------------------------------------------------
+
+/** A SQL expression as a Column: `expr("CASE WHEN a > 1 THEN 'x' END")` (Spark SQL syntax, no subqueries). */
+export function expr(text: string): Column {
+  return exprColumn(text);
 }

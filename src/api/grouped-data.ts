@@ -31,6 +31,9 @@ export class GroupedData {
       if (exprExists(g, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in groupBy: ${exprName(g)}`);
     }
     const aggs = resolveNamedList(cols.map((c) => this.df.remapAttributes(c.expr)), input);
+    if (aggs.some((a) => exprExists(a, (x) => x.kind === 'window'))) {
+      throw new AnalysisError('window functions are not allowed in groupBy().agg(); apply them with select() or withColumn() on the aggregated DataFrame');
+    }
     checkAggregateExpressions(groupBy, aggs);
     const aggregates: Expr[] = [...groupBy.map(toNamed), ...aggs];
     return new DataFrameClass(this.df.sparkSession, { kind: 'aggregate', child: this.df.plan, groupBy, aggregates }, this.df.attrRemap);

@@ -11,6 +11,8 @@ import { runtime } from '../wasm/runtime.js';
 import { DataFrame } from './dataframe.js';
 import { DataFrameReader } from './reader.js';
 import { RuntimeConfig } from './config.js';
+import { Catalog } from '../sql/catalog.js';
+import { runSql } from '../sql/sql.js';
 
 /**
  * The entry point (PySpark's SparkSession): creates DataFrames from rows, Arrow tables and Parquet
@@ -39,6 +41,25 @@ export class SparkSession {
   /** @internal */
   static setActive(s: SparkSession | undefined): void {
     SparkSession.active = s;
+  }
+
+  /** The temporary views of this session (`createOrReplaceTempView`, `CREATE TEMP VIEW`). */
+  readonly catalog: Catalog = new Catalog();
+
+  /**
+   * Runs a Spark SQL statement and returns its result as a DataFrame: the rows of a query (lazy,
+   * like every DataFrame), an empty DataFrame for CREATE TEMP VIEW, and small tables for SHOW TABLES,
+   * DESCRIBE and EXPLAIN. Async because ``parquet.`path` `` reads footers: `await spark.sql('SELECT ...')`.
+   * Syntax errors are ParseErrors naming line and column; unknown names are AnalysisErrors.
+   */
+  async sql(text: string): Promise<DataFrame> {
+    return runSql(this, this.catalog, text);
+  }
+
+  /** The temporary view `name` as a DataFrame (qualified by its name, like Spark's `spark.table`). */
+  table(name: string): DataFrame {
+    const view = this.catalog.lookup(name);
+    return new DataFrame(this, { kind: 'subqueryAlias', child: view.plan, alias: name });
   }
 
   /** Reads files into DataFrames: `await spark.read.parquet('data/*.parquet')`. */

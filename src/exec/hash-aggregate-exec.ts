@@ -20,13 +20,30 @@ export interface AggregateSpec {
   ignoreNulls?: boolean;
 }
 
+/** Options of a HashAggregateExec. */
+export interface HashAggregateOptions {
+  /**
+   * A filter fused into the aggregation (an aggregate FILTER clause, or a WHERE below it): evaluated
+   * on every input batch, it returns a boolean column of the batch's rows (owned by the caller, who
+   * releases it). Rows where it is not true (false or null, as in WHERE) are ignored entirely: they
+   * create no group and no aggregate sees them, exactly as if a Filter had removed them first, but
+   * without a copy of every column of the surviving rows: without group keys the aggregates apply
+   * the mask themselves; with group keys only the columns the aggregation reads are gathered
+   * (HashAggregation.updateWhere).
+   */
+  readonly filter?: (batch: Batch) => Column;
+  /** The filter's text for explain(), e.g. `(v#3 > 0.5)`. */
+  readonly filterText?: string;
+}
+
 /**
  * Hash aggregation: a blocking operator. The sink phase maps each input row to a dense group id
  * and folds every aggregate's input column into per-group state (HashAggregation: one kernel call
  * per aggregate per batch); the source phase emits the groups (in order of first appearance) in
  * batches of at most ctx.batchSize rows: the group columns, then one column per aggregate.
  * Without group keys it emits exactly one row, even for an empty input. All state is accounted in
- * a MemoryReservation of ctx.operatorMemoryBudget ('HashAggregate').
+ * a MemoryReservation of ctx.operatorMemoryBudget ('HashAggregate'). With `options.filter`, only
+ * the rows that pass it are aggregated (see HashAggregateOptions).
  */
 export class HashAggregateExec extends PhysicalOperator {
   readonly name = 'HashAggregate';
@@ -37,6 +54,7 @@ export class HashAggregateExec extends PhysicalOperator {
     readonly child: PhysicalOperator,
     readonly groupBy: readonly number[],
     readonly aggregates: readonly AggregateSpec[],
+    readonly options: HashAggregateOptions = {},
   ) {
     super();
     this.children = [child];
@@ -69,14 +87,22 @@ export class HashAggregateExec extends PhysicalOperator {
       name: a.name,
     }));
     const agg = new HashAggregation(this.groupBy.map((i) => childFields[i]!.type), specs, reservation);
+    const filter = this.options.filter;
     try {
       for await (const batch of this.child.execute(ctx)) {
         try {
-          agg.update(
-            this.groupBy.map((i) => batch.column(i)),
-            this.aggregates.map((a) => (a.input === null ? null : batch.column(a.input))),
-            batch.numRows,
-          );
+          const keys = this.groupBy.map((i) => batch.column(i));
+          const inputs = this.aggregates.map((a) => (a.input === null ? null : batch.column(a.input)));
+          if (filter) {
+            const mask = filter(batch);
+            try {
+              agg.updateWhere(keys, inputs, batch.numRows, mask);
+            } finally {
+              mask.release();
+            }
+          } else {
+            agg.update(keys, inputs, batch.numRows);
+          }
         } finally {
           batch.release();
         }
@@ -111,6 +137,7 @@ export class HashAggregateExec extends PhysicalOperator {
         return a.fn === 'count_distinct' ? `${fn} ${arg}) AS ${a.name}` : `${fn}(${arg}) AS ${a.name}`;
       })
       .join(', ');
-    return `keys=[${keys}], functions=[${fns}]`;
+    const filter = this.options.filter ? `, filter=${this.options.filterText ?? '<predicate>'}` : '';
+    return `keys=[${keys}], functions=[${fns}]${filter}`;
   }
 }

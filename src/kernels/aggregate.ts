@@ -5,18 +5,25 @@
  * result column for any range of groups. The states (sum + seen flag, count, min/max + seen,
  * double sum + count, ...) are mergeable, ready for a partial/final split around a shuffle.
  *
+ * Filtered aggregation (HashAggregation.updateWhere): rows of a batch whose predicate is not true
+ * are ignored entirely. Without group keys the predicate becomes a row mask that the accumulators
+ * apply themselves (SIMD for sum/count/min/max; the mask is folded into the validity they see, and
+ * count(*), first and the string states also get the mask itself). With group keys the passing rows
+ * of just the key and input columns are gathered and aggregated as usual, so they create no group.
+ *
  * Spark semantics (non-ANSI): sum of integers wraps in int64; sum of floats is a double; sum of
  * decimal(p,s) is decimal(min(p+10,18),s), null when the final sum exceeds that precision (or an
  * intermediate sum leaves int64, where Spark's leaves 38 digits); min/max use
  * Spark's ordering (NaN largest, strings by UTF-8 bytes); avg of non-decimals is a double, of
  * decimals HALF_UP at the result scale; sum/min/max/avg of no non-null value is null, counts 0.
  */
-import { InternalError } from '../errors.js';
+import { InternalError, InvalidArgumentError } from '../errors.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type DataType, byteWidth, isIntegral, typeToString } from '../types/data-type.js';
 import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
 import { GrowableBuffer, type KeyInput, KeyTable } from './key-table.js';
+import { selectionFromMask, takeColumnAt } from './take.js';
 
 /** The aggregate functions the hash aggregation kernels implement. */
 export type AggregateFunction = 'sum' | 'count' | 'count_star' | 'min' | 'max' | 'avg' | 'count_distinct' | 'first';
@@ -44,9 +51,12 @@ export interface Accumulator {
   grow(groupCapacity: number): void;
   /**
    * Folds `n` rows into the state: `gids` points to their `n` group ids (ignored by ungrouped
-   * accumulators), `numGroups` is the number of groups once their keys were inserted.
+   * accumulators), `numGroups` is the number of groups once their keys were inserted. `mask`
+   * (address of n bytes, 0 = none; ungrouped accumulators only) marks with 0 the rows to ignore
+   * entirely; `input`'s validity is already 0 for them, so only accumulators that do not skip null
+   * rows (count(*), first) need to read it.
    */
-  update(input: AggInput | null, gids: number, n: number, numGroups: number): void;
+  update(input: AggInput | null, gids: number, n: number, numGroups: number, mask?: number): void;
   /**
    * For a sum the key table can compute while it maps keys (KeyTable.insertWithSum): the fused
    * kernel and the sums array for this input, or null. After such a batch, call `fused`.
@@ -282,10 +292,10 @@ class CountAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: AggInput | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number, _groups: number, mask = 0): void {
     if (n === 0) return;
     if (!this.star && input!.type.kind === 'null') return;
-    const validity = this.star ? 0 : input!.validityPtr;
+    const validity = this.star ? mask : input!.validityPtr;
     if (this.ungrouped) this.k.agg_count_all!(validity, n, this.counts.ptr);
     else this.k.agg_count!(gids, validity, n, this.counts.ptr);
   }
@@ -299,24 +309,32 @@ class CountAccumulator implements Accumulator {
   }
 }
 
+/** Types whose ungrouped min/max has a SIMD kernel (agg_min_all_*, agg_max_all_*). */
+const MIN_MAX_ALL = new Set(['i32', 'i64', 'f64']);
+
 /** min / max of fixed-width values. */
 class MinMaxAccumulator implements Accumulator {
   private readonly arrays: GroupArrays;
   private readonly state: GrowableBuffer;
   private readonly seen: GrowableBuffer;
   private readonly kernel: string;
+  /** The SIMD ungrouped kernel, when there is one for the type. */
+  private readonly allKernel: string | null;
 
   constructor(
     private readonly k: KernelExports,
     private readonly mem: WasmMemory,
     reservation: MemoryReservation,
     private readonly spec: AccumulatorSpec,
+    ungrouped: boolean,
   ) {
     const input = spec.inputType!;
     this.arrays = new GroupArrays(mem, reservation);
     this.state = this.arrays.add(byteWidth(input));
     this.seen = this.arrays.add(1);
-    this.kernel = `agg_${spec.fn}_${minMaxSuffix(input)}`;
+    const suffix = minMaxSuffix(input);
+    this.kernel = `agg_${spec.fn}_${suffix}`;
+    this.allKernel = ungrouped && MIN_MAX_ALL.has(suffix) ? `agg_${spec.fn}_all_${suffix}` : null;
   }
 
   grow(groups: number): void {
@@ -325,7 +343,9 @@ class MinMaxAccumulator implements Accumulator {
 
   update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
-    if (n > 0) this.k[this.kernel]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
+    if (n === 0) return;
+    if (this.allKernel) this.k[this.allKernel]!(c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
+    else this.k[this.kernel]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
   }
 
   finish(start: number, count: number): Column {
@@ -360,9 +380,9 @@ class FirstAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: AggInput | null, gids: number, n: number): void {
+  update(input: AggInput | null, gids: number, n: number, _groups: number, mask = 0): void {
     const c = input!;
-    if (n > 0) this.k[`agg_first_w${this.width}`]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0);
+    if (n > 0) this.k[`agg_first_w${this.width}`]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0, mask);
   }
 
   finish(start: number, count: number): Column {
@@ -404,12 +424,12 @@ class StringAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: AggInput | null, gids: number, n: number, numGroups: number): void {
+  update(input: AggInput | null, gids: number, n: number, numGroups: number, mask = 0): void {
     const c = input!;
     this.groups = numGroups;
     let done = 0;
     while (done < n) {
-      done = this.k.agg_str!(gids, c.offsetsPtr, c.valuesPtr, c.validityPtr, n, done, this.refs.ptr, this.flags.ptr, this.arena.ptr, this.arena.byteLength, this.used.ptr, this.mode);
+      done = this.k.agg_str!(gids, c.offsetsPtr, c.valuesPtr, c.validityPtr, n, done, this.refs.ptr, this.flags.ptr, this.arena.ptr, this.arena.byteLength, this.used.ptr, this.mode, mask);
       if (done < n) this.growArena();
     }
   }
@@ -571,7 +591,7 @@ class AllNullAccumulator implements Accumulator {
 
 /**
  * Creates the accumulator of `spec`, its state accounted in `reservation`. `ungrouped` (no group
- * keys: every row is group 0) lets sum and count use SIMD reductions that ignore the group ids.
+ * keys: every row is group 0) lets sum, count, min and max use SIMD reductions that ignore the group ids.
  */
 export function createAccumulator(spec: AccumulatorSpec, reservation: MemoryReservation, ungrouped = false): Accumulator {
   const rt = runtime();
@@ -592,7 +612,7 @@ export function createAccumulator(spec: AccumulatorSpec, reservation: MemoryRese
     case 'max':
     case 'first':
       if (input.kind === 'utf8') return new StringAccumulator(k, mem, reservation, spec);
-      return spec.fn === 'first' ? new FirstAccumulator(k, mem, reservation, spec) : new MinMaxAccumulator(k, mem, reservation, spec);
+      return spec.fn === 'first' ? new FirstAccumulator(k, mem, reservation, spec) : new MinMaxAccumulator(k, mem, reservation, spec, ungrouped);
   }
 }
 
@@ -610,11 +630,17 @@ export class HashAggregation {
   private readonly accs: Accumulator[] = [];
   private readonly table: KeyTable | null = null;
   private readonly gids: GrowableBuffer;
+  private readonly k: KernelExports;
+  /** Scratch of filtered updates: the row mask, and the validity of each nullable input restricted to it. */
+  private readonly maskBuf: GrowableBuffer;
+  private readonly validityBufs: GrowableBuffer[] = [];
 
-  constructor(keyTypes: readonly DataType[], specs: readonly AccumulatorSpec[], reservation: MemoryReservation) {
+  constructor(keyTypes: readonly DataType[], specs: readonly AccumulatorSpec[], private readonly reservation: MemoryReservation) {
     const rt = runtime();
     const ungrouped = keyTypes.length === 0;
+    this.k = rt.module('aggregate');
     this.gids = new GrowableBuffer(rt.memory, reservation, 0); // zero-filled: the ids of an ungrouped aggregation
+    this.maskBuf = new GrowableBuffer(rt.memory, reservation, null);
     try {
       for (const spec of specs) this.accs.push(createAccumulator(spec, reservation, ungrouped));
       if (ungrouped) {
@@ -672,6 +698,84 @@ export class HashAggregation {
     });
   }
 
+  /**
+   * Folds in only the rows of a batch where `predicate` (a boolean column of the batch's `n` rows;
+   * null counts as false, like WHERE) is true; the other rows are ignored entirely: they create no
+   * group and no accumulator sees them. A batch whose rows all pass takes the unmasked path (update);
+   * one where none pass is skipped.
+   *
+   * Without group keys the accumulators apply the predicate as a row mask (no copy). With group
+   * keys, the passing rows of the key and input columns (only those) are gathered first: masked
+   * grouped kernels measured slower than the gather (a mask branch per row in the key table and
+   * each accumulator, mispredicted on selective filters, and every row visited however few pass).
+   */
+  updateWhere(keys: readonly Column[], inputs: readonly (Column | null)[], n: number, predicate: Column): void {
+    if (predicate.length !== n) throw new InternalError(`aggregate filter: the predicate has ${predicate.length} rows, the batch has ${n}`);
+    if (this.table) {
+      this.updateSelected(keys, inputs, n, predicate);
+      return;
+    }
+    if (predicate.type.kind !== 'boolean' && predicate.type.kind !== 'null') {
+      throw new InvalidArgumentError(`aggregate filter must be boolean, got ${typeToString(predicate.type)}`);
+    }
+    if (n === 0 || predicate.type.kind === 'null') return;
+    if (predicate.validityPtr !== 0) this.maskBuf.ensure(n, false);
+    const passing = this.k.agg_mask_prepare!(predicate.valuesPtr, predicate.validityPtr, n, this.maskBuf.ptr);
+    if (passing === 0) return;
+    if (passing === n) {
+      this.update(keys, inputs, n);
+      return;
+    }
+    const mask = predicate.validityPtr === 0 ? predicate.valuesPtr : this.maskBuf.ptr;
+    this.gids.ensure(n * 4, false); // all zero: group 0
+    // Each input as the accumulators see it: its validity restricted to the mask (one buffer per
+    // nullable column). Explicit fields: a Column's addresses are getters, which a spread would drop.
+    const withValidity = (input: AggInput, validityPtr: number): AggInput => ({ type: input.type, valuesPtr: input.valuesPtr, validityPtr, offsetsPtr: input.offsetsPtr });
+    const restricted = new Map<number, number>();
+    const view = (input: AggInput): AggInput => {
+      if (input.validityPtr === 0) return withValidity(input, mask);
+      let v = restricted.get(input.validityPtr);
+      if (v === undefined) {
+        const buf = this.validityBufs[restricted.size] ?? new GrowableBuffer(runtime().memory, this.reservation, null);
+        this.validityBufs[restricted.size] = buf;
+        buf.ensure(n, false);
+        this.k.agg_mask_and!(input.validityPtr, mask, n, buf.ptr);
+        v = buf.ptr;
+        restricted.set(input.validityPtr, v);
+      }
+      return withValidity(input, v);
+    };
+    this.accs.forEach((acc, i) => {
+      const input = inputs[i];
+      acc.update(input ? view(input) : null, this.gids.ptr, n, 1, mask);
+    });
+  }
+
+  /** updateWhere with group keys: gathers the passing rows of each key and input column (once each), then update(). */
+  private updateSelected(keys: readonly Column[], inputs: readonly (Column | null)[], n: number, predicate: Column): void {
+    const { indices, count } = selectionFromMask(predicate);
+    const gathered = new Map<Column, Column>();
+    try {
+      if (count === 0) return;
+      if (count === n) {
+        this.update(keys, inputs, n);
+        return;
+      }
+      const take = (c: Column): Column => {
+        let g = gathered.get(c);
+        if (!g) {
+          g = takeColumnAt(c, indices.ptr, count);
+          gathered.set(c, g);
+        }
+        return g;
+      };
+      this.update(keys.map(take), inputs.map((c) => (c ? take(c) : null)), count);
+    } finally {
+      indices.release();
+      for (const c of gathered.values()) c.release();
+    }
+  }
+
   /** Group key column `c` of groups [start, start + count). */
   keyColumn(c: number, start: number, count: number): Column {
     if (!this.table) throw new InternalError('an ungrouped aggregation has no key columns');
@@ -686,11 +790,13 @@ export class HashAggregation {
   /** Frees the scratch kept between updates (call once every row is in). */
   releaseScratch(): void {
     this.gids.release();
+    this.maskBuf.release();
+    for (const b of this.validityBufs) b.release();
   }
 
   /** Frees all state (idempotent). */
   release(): void {
-    this.gids.release();
+    this.releaseScratch();
     this.table?.release();
     for (const acc of this.accs) acc.release();
     this.accs.length = 0;

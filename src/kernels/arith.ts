@@ -8,50 +8,21 @@
  * double, decimals keep their own scales and the kernel aligns them exactly).
  */
 import { AnalysisError, InvalidArgumentError, NotImplementedError } from '../errors.js';
-import { type DataType, DataTypes, byteWidth, isIntegral, typeEquals, typeToString } from '../types/data-type.js';
+import { type DataType, DataTypes, byteWidth, isFloating, isIntegral, typeEquals, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type ArithmeticOp, arithmeticResultType, commonType, decimalForIntegral } from '../types/type-coercion.js';
-import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
-import { combineValidity } from './boolean.js';
-import { type Operand, castColumn, finishColumn, isColumn, kernelFn, scalarColumn } from './cast.js';
+import { type Operand, castColumn, isColumn, operandAs, operandLength } from './cast.js';
+import { combineValidity, filledBuffer, finishColumn, kernelFn, mapValues, nullableColumn, physicalSuffix } from './common.js';
 
 export type { ArithmeticOp } from '../types/type-coercion.js';
 
 const KERNEL_NAME: Record<ArithmeticOp, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'rem', div: 'div' };
 
+/** Kernel suffix of an integral or floating type. */
 function suffix(t: DataType, op: string): string {
-  switch (t.kind) {
-    case 'int8':
-      return 'i8';
-    case 'int16':
-      return 'i16';
-    case 'int32':
-      return 'i32';
-    case 'int64':
-      return 'i64';
-    case 'float32':
-      return 'f32';
-    case 'float64':
-      return 'f64';
-    default:
-      throw new AnalysisError(`arithmetic '${op}' is not defined for ${typeToString(t)}`);
-  }
-}
-
-function operandLength(a: Operand, b: Operand, op: string): number {
-  if (isColumn(a)) {
-    if (isColumn(b) && b.length !== a.length) throw new InvalidArgumentError(`arithmetic '${op}': operands have ${a.length} and ${b.length} rows`);
-    return a.length;
-  }
-  if (isColumn(b)) return b.length;
-  throw new InvalidArgumentError(`arithmetic '${op}': at least one operand must be a column (fold constant expressions first)`);
-}
-
-/** The operand as a column of type t (scalars as one row); `owned` tells whether to release it. */
-function prepare(x: Operand, t: DataType): { col: Column; owned: boolean } {
-  if (isColumn(x)) return typeEquals(x.type, t) ? { col: x, owned: false } : { col: castColumn(x, t), owned: true };
-  return { col: scalarColumn(x, t), owned: true };
+  if (!isIntegral(t) && !isFloating(t)) throw new AnalysisError(`arithmetic '${op}' is not defined for ${typeToString(t)}`);
+  return physicalSuffix(t)!;
 }
 
 /**
@@ -60,7 +31,7 @@ function prepare(x: Operand, t: DataType): { col: Column; owned: boolean } {
  */
 export function arithmetic(op: ArithmeticOp, a: Operand, b: Operand, resultType?: DataType): Column {
   if (!(op in KERNEL_NAME)) throw new InvalidArgumentError(`arithmetic: unknown operator '${op}'`);
-  const n = operandLength(a, b, op);
+  const n = operandLength(a, b, `arithmetic '${op}'`);
   const rt = resultType ?? arithmeticResultType(op, a.type, b.type);
   const mem = runtime().memory;
   const isNullOperand = (x: Operand) => x.type.kind === 'null' || (!isColumn(x) && x.value === null);
@@ -87,23 +58,20 @@ function fixedOp(op: ArithmeticOp, a: Operand, b: Operand, t: DataType, n: numbe
   if (op === '/' && t.kind !== 'float64' && t.kind !== 'float32') {
     throw new AnalysisError(`'/' computes in double, got result type ${typeToString(t)}`);
   }
-  const x = prepare(a, t);
-  const y = prepare(b, t);
+  const x = operandAs(a, t);
+  const y = operandAs(b, t);
   const mode = isColumn(a) ? (isColumn(b) ? 0 : 1) : 2;
-  const mem = runtime().memory;
   try {
-    const values = WasmBuffer.allocate(mem, Math.max(1, n) * byteWidth(t));
+    const kernel = kernelFn('arith', `${KERNEL_NAME[op]}_${sfx}`);
     if (op === '+' || op === '-' || op === '*') {
-      kernelFn('arith', `${KERNEL_NAME[op]}_${sfx}`)(mode, x.col.valuesPtr, y.col.valuesPtr, n, values.ptr);
+      const values = filledBuffer(Math.max(1, n) * byteWidth(t), (dst) => kernel(mode, x.col.valuesPtr, y.col.valuesPtr, n, dst));
       const cols = [...(isColumn(a) ? [x.col] : []), ...(isColumn(b) ? [y.col] : [])];
       const { validity, nullCount } = combineValidity(cols);
       return finishColumn(t, n, values, validity, null, nullCount);
     }
-    const validity = WasmBuffer.allocate(mem, Math.max(1, n));
-    const nulls = kernelFn('arith', `${KERNEL_NAME[op]}_${sfx}`)(
-      mode, x.col.valuesPtr, isColumn(a) ? x.col.validityPtr : 0, y.col.valuesPtr, isColumn(b) ? y.col.validityPtr : 0, n, values.ptr, validity.ptr,
+    return nullableColumn(t, n, (dst, dstValid) =>
+      kernel(mode, x.col.valuesPtr, isColumn(a) ? x.col.validityPtr : 0, y.col.valuesPtr, isColumn(b) ? y.col.validityPtr : 0, n, dst, dstValid),
     );
-    return finishColumn(t, n, values, validity, null, nulls);
   } finally {
     if (x.owned) x.col.release();
     if (y.owned) y.col.release();
@@ -116,20 +84,18 @@ function decimalOp(op: ArithmeticOp, a: Operand, b: Operand, rt: DataType & { ki
     if (t.kind === 'decimal' || isIntegral(t)) return decimalForIntegral(t);
     throw new AnalysisError(`decimal arithmetic '${op}' needs decimal or integral operands, got ${typeToString(a.type)} and ${typeToString(b.type)}`);
   };
-  const x = prepare(a, asDec(a.type));
-  const y = prepare(b, asDec(b.type));
-  const mem = runtime().memory;
+  const x = operandAs(a, asDec(a.type));
+  const y = operandAs(b, asDec(b.type));
   try {
     const s1 = (x.col.type as { scale: number }).scale;
     const s2 = (y.col.type as { scale: number }).scale;
-    const values = WasmBuffer.allocate(mem, Math.max(1, n) * 8);
-    const validity = WasmBuffer.allocate(mem, Math.max(1, n));
-    const nulls = kernelFn('arith', `dec_${KERNEL_NAME[op]}`)(
-      x.col.valuesPtr, isColumn(a) ? 8 : 0, isColumn(a) ? x.col.validityPtr : 0,
-      y.col.valuesPtr, isColumn(b) ? 8 : 0, isColumn(b) ? y.col.validityPtr : 0,
-      n, s1, s2, rt.scale, rt.precision, values.ptr, validity.ptr,
+    return nullableColumn(rt, n, (dst, dstValid) =>
+      kernelFn('arith', `dec_${KERNEL_NAME[op]}`)(
+        x.col.valuesPtr, isColumn(a) ? 8 : 0, isColumn(a) ? x.col.validityPtr : 0,
+        y.col.valuesPtr, isColumn(b) ? 8 : 0, isColumn(b) ? y.col.validityPtr : 0,
+        n, s1, s2, rt.scale, rt.precision, dst, dstValid,
+      ),
     );
-    return finishColumn(rt, n, values, validity, null, nulls);
   } finally {
     if (x.owned) x.col.release();
     if (y.owned) y.col.release();
@@ -154,7 +120,5 @@ export function negate(a: Column): Column {
   const t = a.type;
   if (t.kind === 'null') return nullColumn(runtime().memory, t, a.length);
   const sfx = t.kind === 'decimal' ? 'i64' : suffix(t, 'negate');
-  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, a.length) * byteWidth(t));
-  kernelFn('arith', `neg_${sfx}`)(a.valuesPtr, a.length, values.ptr);
-  return new Column(t, a.length, values, a.validity?.retain() ?? null, null, a.nullCount);
+  return mapValues(a, t, (dst) => kernelFn('arith', `neg_${sfx}`)(a.valuesPtr, a.length, dst));
 }

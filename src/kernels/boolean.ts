@@ -10,26 +10,12 @@ import { DataTypes, typeToString } from '../types/data-type.js';
 import { Column } from '../types/column.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
-import { type Operand, finishColumn, isColumn, kernelFn } from './cast.js';
+import { type Operand, isColumn } from './cast.js';
+import { finishColumn, kernelFn, mapValues } from './common.js';
 import { literalColumn } from './conditional.js';
 
-/**
- * The validity of a row-wise combination of columns: the AND of their validity. A buffer of an input
- * is shared (retained) when it is the only one with nulls; otherwise a new buffer is computed. The
- * returned buffer (or null: no nulls) is owned by the caller.
- */
-export function combineValidity(cols: readonly Column[]): { validity: WasmBuffer | null; nullCount: number } {
-  const withNulls = cols.filter((c) => c.validity !== null && c.nullCount > 0);
-  if (withNulls.length === 0) return { validity: null, nullCount: 0 };
-  const first = withNulls[0]!;
-  if (withNulls.length === 1) return { validity: first.validity!.retain(), nullCount: first.nullCount };
-  const n = first.length;
-  const out = WasmBuffer.allocate(runtime().memory, Math.max(1, n));
-  const and = kernelFn('boolean', 'validity_and');
-  let nulls = and(first.validityPtr, withNulls[1]!.validityPtr, n, out.ptr);
-  for (let i = 2; i < withNulls.length; i++) nulls = and(out.ptr, withNulls[i]!.validityPtr, n, out.ptr);
-  return { validity: out, nullCount: nulls };
-}
+/** The AND of the validity of columns (see ./common.ts); the combinator every binary kernel wrapper uses. */
+export { combineValidity } from './common.js';
 
 function requireBoolean(c: Column, op: string): void {
   if (c.type.kind !== 'boolean') {
@@ -77,8 +63,5 @@ export function or(a: Operand, b: Operand): Column {
 /** NOT a (null stays null). Borrows `a`. */
 export function not(a: Column): Column {
   requireBoolean(a, 'NOT');
-  const n = a.length;
-  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, n));
-  kernelFn('boolean', 'not_bool')(a.valuesPtr, n, values.ptr);
-  return new Column(DataTypes.Boolean, n, values, a.validity?.retain() ?? null, null, a.nullCount);
+  return mapValues(a, DataTypes.Boolean, (dst) => kernelFn('boolean', 'not_bool')(a.valuesPtr, a.length, dst));
 }

@@ -1,6 +1,7 @@
 /**
  * Casts between Kindling's types with Spark's non-ANSI semantics (kernels: assembly/cast.ts), and
- * the scalar/operand helpers shared by the compare, arith and math wrappers.
+ * the scalar/operand helpers shared by the compare, arith and math wrappers (column helpers of every
+ * wrapper: ./common.ts).
  *
  * Supported: every numeric type incl. decimal and boolean to each other; date <-> timestamp (UTC);
  * timestamp <-> numeric (seconds, as Spark); numeric/boolean <-> string; date/timestamp <-> string
@@ -11,12 +12,13 @@
  * value the kernel's exact fast path cannot produce (more than 2^53 in the significant digits or an
  * exponent beyond +-22).
  */
-import { AnalysisError, InternalError } from '../errors.js';
+import { AnalysisError, InternalError, InvalidArgumentError } from '../errors.js';
 import { type DataType, byteWidth, typeEquals, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type CellValue, columnFromJs } from '../types/values.js';
 import { WasmBuffer } from '../wasm/memory.js';
-import { type KernelExports, runtime } from '../wasm/runtime.js';
+import { runtime } from '../wasm/runtime.js';
+import { kernelFn, mapValues, nullableColumn, physicalSuffix, shareColumn } from './common.js';
 import { formatDateColumn, formatTimestampColumn, parseDateColumn, parseTimestampColumn } from './dates.js';
 
 /** A constant operand: a value of a type (the evaluator's Scalar has this shape). */
@@ -33,39 +35,23 @@ export function isColumn(x: Operand): x is Column {
   return x instanceof Column;
 }
 
-/** A kernel export by name; InternalError if the module lacks it (a build out of date). */
-export function kernelFn(module: string, name: string): (...args: number[]) => number {
-  const k: KernelExports = runtime().module(module);
-  const fn = k[name];
-  if (!fn) throw new InternalError(`kernel module '${module}' has no export '${name}': rebuild with 'npm run build:wasm'`);
-  return fn;
-}
-
 /**
- * Builds a result column, dropping (releasing) the validity buffer when no row is null. Takes
- * ownership of the buffers passed.
+ * The number of rows of a binary operation on `a` and `b` (columns of equal length, at least one a
+ * column); `what` names the operation in errors.
  */
-export function finishColumn(
-  type: DataType,
-  n: number,
-  values: WasmBuffer | null,
-  validity: WasmBuffer | null,
-  offsets: WasmBuffer | null,
-  nullCount: number,
-): Column {
-  if (validity && nullCount === 0) {
-    validity.release();
-    validity = null;
+export function operandLength(a: Operand, b: Operand, what: string): number {
+  if (isColumn(a)) {
+    if (isColumn(b) && b.length !== a.length) throw new InvalidArgumentError(`${what}: operands have ${a.length} and ${b.length} rows`);
+    return a.length;
   }
-  return new Column(type, n, values, validity, offsets, nullCount);
+  if (isColumn(b)) return b.length;
+  throw new InvalidArgumentError(`${what}: at least one operand must be a column (fold constant expressions first)`);
 }
 
-/** A column sharing `col`'s buffers (each retained) under another type of the same layout. */
-export function shareColumn(col: Column, type: DataType = col.type): Column {
-  col.values?.retain();
-  col.validity?.retain();
-  col.offsets?.retain();
-  return new Column(type, col.length, col.values, col.validity, col.offsets, col.nullCount);
+/** The operand as a column of type `t` (a scalar as one row); `owned` tells whether to release it. */
+export function operandAs(x: Operand, t: DataType): { col: Column; owned: boolean } {
+  if (isColumn(x)) return typeEquals(x.type, t) ? { col: x, owned: false } : { col: castColumn(x, t), owned: true };
+  return { col: scalarColumn(x, t), owned: true };
 }
 
 /** A one-row column holding the scalar, cast to `to` (default: its own type). Owned by the caller. */
@@ -79,62 +65,17 @@ export function scalarColumn(s: ScalarValue, to: DataType = s.type): Column {
   }
 }
 
+const PHYSICAL_CODES: Record<string, number> = { u8: 0, i8: 1, i16: 2, i32: 3, i64: 4, f32: 5, f64: 6 };
+
 /** Code of a fixed-width physical type in the cast kernels (0 boolean, 1..4 int8..int64, 5 float32, 6 float64). */
 export function physicalCode(t: DataType): number {
-  switch (t.kind) {
-    case 'boolean':
-      return 0;
-    case 'int8':
-      return 1;
-    case 'int16':
-      return 2;
-    case 'int32':
-    case 'date32':
-      return 3;
-    case 'int64':
-    case 'decimal':
-    case 'timestamp':
-      return 4;
-    case 'float32':
-      return 5;
-    case 'float64':
-      return 6;
-    default:
-      throw new InternalError(`no fixed-width code for ${typeToString(t)}`);
-  }
+  const code = PHYSICAL_CODES[physicalSuffix(t) ?? ''];
+  if (code === undefined) throw new InternalError(`no fixed-width code for ${typeToString(t)}`);
+  return code;
 }
 
 const isInt = (t: DataType) => t.kind === 'int8' || t.kind === 'int16' || t.kind === 'int32' || t.kind === 'int64';
 const isFloat = (t: DataType) => t.kind === 'float32' || t.kind === 'float64';
-
-/** Runs a kernel that writes values only (no new nulls): validity is shared with the input. */
-function mapValues(col: Column, to: DataType, run: (dst: number) => void): Column {
-  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, col.length) * byteWidth(to));
-  try {
-    run(values.ptr);
-  } catch (e) {
-    values.release();
-    throw e;
-  }
-  return new Column(to, col.length, values, col.validity?.retain() ?? null, null, col.nullCount);
-}
-
-/** Runs a kernel that writes values and a validity buffer and returns the null count. */
-function mapNullable(col: Column, to: DataType, run: (dst: number, outv: number) => number): Column {
-  const mem = runtime().memory;
-  const n = col.length;
-  const values = WasmBuffer.allocate(mem, Math.max(1, n) * byteWidth(to));
-  const validity = WasmBuffer.allocate(mem, Math.max(1, n));
-  let nulls: number;
-  try {
-    nulls = run(values.ptr, validity.ptr);
-  } catch (e) {
-    values.release();
-    validity.release();
-    throw e;
-  }
-  return finishColumn(to, n, values, validity, null, nulls);
-}
 
 /** Casts through an intermediate type, releasing the intermediate column. */
 function chain(col: Column, via: DataType, to: DataType): Column {
@@ -188,16 +129,16 @@ export function castColumn(col: Column, to: DataType): Column {
   if (to.kind === 'timestamp') {
     if (from.kind === 'boolean') return mapValues(col, to, (dst) => f('bool_to_num')(4, src, n, dst));
     if (isInt(from)) return mapValues(col, to, (dst) => f('seconds_to_ts')(physicalCode(from), src, n, dst));
-    if (isFloat(from)) return mapNullable(col, to, (dst, outv) => f('float_to_ts')(physicalCode(from), src, av, n, dst, outv));
+    if (isFloat(from)) return nullableColumn(to, col.length, (dst, outv) => f('float_to_ts')(physicalCode(from), src, av, n, dst, outv));
     if (from.kind === 'decimal') return mapValues(col, to, (dst) => f('dec_to_ts')(src, n, from.scale, dst));
     cannotCast(from, to);
   }
   // decimals
   if (to.kind === 'decimal') {
     const { precision: p, scale: s } = to;
-    if (from.kind === 'decimal') return mapNullable(col, to, (dst, outv) => f('dec_rescale')(src, av, n, from.scale, p, s, dst, outv));
-    if (isFloat(from)) return mapNullable(col, to, (dst, outv) => f('float_to_dec')(physicalCode(from), src, av, n, p, s, dst, outv));
-    return mapNullable(col, to, (dst, outv) => f('int_to_dec')(physicalCode(from), src, av, n, p, s, dst, outv));
+    if (from.kind === 'decimal') return nullableColumn(to, col.length, (dst, outv) => f('dec_rescale')(src, av, n, from.scale, p, s, dst, outv));
+    if (isFloat(from)) return nullableColumn(to, col.length, (dst, outv) => f('float_to_dec')(physicalCode(from), src, av, n, p, s, dst, outv));
+    return nullableColumn(to, col.length, (dst, outv) => f('int_to_dec')(physicalCode(from), src, av, n, p, s, dst, outv));
   }
   if (from.kind === 'decimal') {
     if (to.kind === 'boolean') return mapValues(col, to, (dst) => f('num_to_bool')(4, src, n, dst));
@@ -224,14 +165,14 @@ function castFromString(col: Column, to: DataType): Column {
     case 'int16':
     case 'int32':
     case 'int64':
-      return mapNullable(col, to, (dst, outv) => f('parse_int')(byteWidth(to), off, data, av, n, dst, outv));
+      return nullableColumn(to, col.length, (dst, outv) => f('parse_int')(byteWidth(to), off, data, av, n, dst, outv));
     case 'decimal':
-      return mapNullable(col, to, (dst, outv) => f('parse_decimal')(off, data, av, n, to.precision, to.scale, dst, outv));
+      return nullableColumn(to, col.length, (dst, outv) => f('parse_decimal')(off, data, av, n, to.precision, to.scale, dst, outv));
     case 'boolean':
-      return mapNullable(col, to, (dst, outv) => f('parse_bool')(off, data, av, n, dst, outv));
+      return nullableColumn(to, col.length, (dst, outv) => f('parse_bool')(off, data, av, n, dst, outv));
     case 'float32':
     case 'float64':
-      return mapNullable(col, to, (dst, outv) => {
+      return nullableColumn(to, col.length, (dst, outv) => {
         const code = physicalCode(to);
         const slow = f('parse_float')(code, off, data, av, n, dst, outv);
         if (slow > 0) parseSlowFloats(col, code, dst, outv);

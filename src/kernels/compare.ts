@@ -15,8 +15,8 @@ import { type CellValue, columnFromJs, columnToJs } from '../types/values.js';
 import { commonType, decimalForIntegral } from '../types/type-coercion.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
-import { combineValidity } from './boolean.js';
-import { type Operand, castColumn, finishColumn, isColumn, kernelFn, scalarColumn } from './cast.js';
+import { type Operand, castColumn, isColumn, operandAs, operandLength } from './cast.js';
+import { combineValidity, finishColumn, kernelFn, physicalSuffix } from './common.js';
 
 /** Comparison operators (SQL spellings). */
 export type CompareOp = '=' | '==' | '!=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -27,29 +27,9 @@ const SWAPPED = [0, 1, 4, 5, 2, 3];
 
 /** Kernel suffix of a type's physical layout. */
 function suffix(t: DataType): string {
-  switch (t.kind) {
-    case 'boolean':
-      return 'u8';
-    case 'int8':
-      return 'i8';
-    case 'int16':
-      return 'i16';
-    case 'int32':
-    case 'date32':
-      return 'i32';
-    case 'int64':
-    case 'decimal':
-    case 'timestamp':
-      return 'i64';
-    case 'float32':
-      return 'f32';
-    case 'float64':
-      return 'f64';
-    case 'utf8':
-      return 'utf8';
-    default:
-      throw new InvalidArgumentError(`comparison: type ${typeToString(t)} cannot be compared`);
-  }
+  const s = physicalSuffix(t);
+  if (s === null) throw new InvalidArgumentError(`comparison: type ${typeToString(t)} cannot be compared`);
+  return s;
 }
 
 /** Marks "compare as decimals, each side in its own exact decimal type" (no 18-digit widening). */
@@ -65,20 +45,7 @@ function comparisonTarget(a: DataType, b: DataType): DataType | typeof EXACT_DEC
 
 /** Brings an operand to `t`; returns an owned column, or the borrowed operand itself. */
 function prepare(x: Operand, t: DataType | typeof EXACT_DECIMAL): { col: Column; owned: boolean } {
-  const target = t === EXACT_DECIMAL ? decimalForIntegral(x.type) : t;
-  if (isColumn(x)) return typeEquals(x.type, target) ? { col: x, owned: false } : { col: castColumn(x, target), owned: true };
-  return { col: scalarColumn(x, target), owned: true };
-}
-
-function operandLength(a: Operand, b: Operand, what: string): number {
-  if (isColumn(a)) {
-    if (isColumn(b) && b.length !== a.length) {
-      throw new InvalidArgumentError(`${what}: operands have ${a.length} and ${b.length} rows`);
-    }
-    return a.length;
-  }
-  if (isColumn(b)) return b.length;
-  throw new InvalidArgumentError(`${what}: at least one operand must be a column (fold constant comparisons first)`);
+  return operandAs(x, t === EXACT_DECIMAL ? decimalForIntegral(x.type) : t);
 }
 
 /** Computes the comparison values (no validity) of prepared operands into a fresh buffer. */
@@ -183,22 +150,23 @@ function isNullColumnOf(n: number, value: boolean): Column {
   return new Column(DataTypes.Boolean, n, values, null, null, 0);
 }
 
+/** `col IS NULL` (wantNull) or `col IS NOT NULL` (never null). */
+function nullTest(col: Column, wantNull: boolean): Column {
+  if (col.type.kind === 'null') return isNullColumnOf(col.length, wantNull);
+  if (!col.validity) return isNullColumnOf(col.length, !wantNull);
+  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, col.length));
+  kernelFn('compare', wantNull ? 'is_null' : 'is_not_null')(col.validityPtr, col.length, values.ptr);
+  return new Column(DataTypes.Boolean, col.length, values, null, null, 0);
+}
+
 /** `col IS NULL` (never null). */
 export function isNull(col: Column): Column {
-  if (col.type.kind === 'null') return isNullColumnOf(col.length, true);
-  if (!col.validity) return isNullColumnOf(col.length, false);
-  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, col.length));
-  kernelFn('compare', 'is_null')(col.validityPtr, col.length, values.ptr);
-  return new Column(DataTypes.Boolean, col.length, values, null, null, 0);
+  return nullTest(col, true);
 }
 
 /** `col IS NOT NULL` (never null). */
 export function isNotNull(col: Column): Column {
-  if (col.type.kind === 'null') return isNullColumnOf(col.length, false);
-  if (!col.validity) return isNullColumnOf(col.length, true);
-  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, col.length));
-  kernelFn('compare', 'is_not_null')(col.validityPtr, col.length, values.ptr);
-  return new Column(DataTypes.Boolean, col.length, values, null, null, 0);
+  return nullTest(col, false);
 }
 
 /**

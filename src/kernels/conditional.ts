@@ -8,6 +8,7 @@ import { Column, nullColumn } from '../types/column.js';
 import { type CellValue, parseDate, parseDecimal } from '../types/values.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
+import { finishColumn, withCopyInWasm } from './common.js';
 
 /** Row-wise `cond ? a : b`; a null condition selects `b`. All three columns have the same length; a and b the same type. */
 export function ifElse(cond: Column, a: Column, b: Column): Column {
@@ -43,10 +44,7 @@ export function literalColumn(type: DataType, value: CellValue, n: number): Colu
     const bytes = new TextEncoder().encode(String(value));
     const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
     const values = WasmBuffer.allocate(mem, Math.max(1, bytes.length * n));
-    rt.withScratch(Math.max(1, bytes.length), (src) => {
-      mem.u8(src, bytes.length).set(bytes);
-      rt.module('conditional').repeat_utf8!(src, bytes.length, n, offsets.ptr, values.ptr);
-    });
+    withCopyInWasm(bytes, (src) => rt.module('conditional').repeat_utf8!(src, bytes.length, n, offsets.ptr, values.ptr));
     return new Column(type, n, values, null, offsets, 0);
   }
   const values = WasmBuffer.allocate(mem, Math.max(1, n) * byteWidth(type));
@@ -87,10 +85,5 @@ export function literalColumn(type: DataType, value: CellValue, n: number): Colu
 }
 
 function withNullCount(type: DataType, n: number, values: WasmBuffer, validity: WasmBuffer, offsets: WasmBuffer | null): Column {
-  const nulls = runtime().module('convert').count_zero_bytes!(validity.ptr, n);
-  if (nulls === 0) {
-    validity.release();
-    return new Column(type, n, values, null, offsets, 0);
-  }
-  return new Column(type, n, values, validity, offsets, nulls);
+  return finishColumn(type, n, values, validity, offsets, runtime().module('convert').count_zero_bytes!(validity.ptr, n));
 }

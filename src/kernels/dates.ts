@@ -8,10 +8,11 @@
  * as Spark casts it, invalid -> null), mirroring Spark's implicit casts.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { type DataType, DataTypes, typeToString } from '../types/data-type.js';
+import { DataTypes, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
-import { WasmBuffer, type WasmMemory } from '../wasm/memory.js';
+import { WasmBuffer } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
+import { combineValidity, filledBuffer, mapValues, nullableColumn, shareColumn, withCopyInWasm } from './common.js';
 
 /** Field codes of the date_field / ts_field kernels. */
 const FIELD = { year: 0, month: 1, dayofmonth: 2, dayofweek: 3, quarter: 4, dayofyear: 5, hour: 6, minute: 7, second: 8 } as const;
@@ -23,48 +24,6 @@ const MS_PER_DAY = 86_400_000;
 
 function kernels(): KernelExports {
   return runtime().module('dates');
-}
-
-/** A column with `col`'s rows and nulls (validity shared) and new values. */
-function withValidityOf(col: Column, type: DataType, values: WasmBuffer): Column {
-  col.validity?.retain();
-  return new Column(type, col.length, values, col.validity, null, col.nullCount);
-}
-
-/** Allocates a fixed-width result, runs `fill` on it, releases it if `fill` throws. */
-function fixedResult(mem: WasmMemory, n: number, width: number, fill: (ptr: number) => void): WasmBuffer {
-  const values = WasmBuffer.allocate(mem, Math.max(1, n) * width);
-  try {
-    fill(values.ptr);
-  } catch (e) {
-    values.release();
-    throw e;
-  }
-  return values;
-}
-
-/**
- * Runs a parsing kernel that writes values and one validity byte per row and returns the null
- * count; builds the column (validity dropped when no row is null).
- */
-function parsed(col: Column, type: DataType, width: number, run: (dst: number, dstValid: number) => number): Column {
-  const mem = runtime().memory;
-  const n = col.length;
-  const values = WasmBuffer.allocate(mem, Math.max(1, n) * width);
-  const validity = WasmBuffer.allocate(mem, Math.max(1, n));
-  let nulls: number;
-  try {
-    nulls = run(values.ptr, validity.ptr);
-  } catch (e) {
-    values.release();
-    validity.release();
-    throw e;
-  }
-  if (nulls === 0) {
-    validity.release();
-    return new Column(type, n, values, null, null, 0);
-  }
-  return new Column(type, n, values, validity, null, nulls);
 }
 
 /** Runs a formatting kernel (n * MAX_FORMATTED_BYTES capacity) and builds a tight utf8 column. */
@@ -86,14 +45,6 @@ function formatted(col: Column, run: (dstOff: number, dstVal: number) => number)
   }
   col.validity?.retain();
   return new Column(DataTypes.String, n, values, col.validity, offsets, col.nullCount);
-}
-
-/** A new Column sharing all of `col`'s buffers. */
-function shareColumn(col: Column): Column {
-  col.values?.retain();
-  col.validity?.retain();
-  col.offsets?.retain();
-  return new Column(col.type, col.length, col.values, col.validity, col.offsets, col.nullCount);
 }
 
 /** `col` as date32 (owned by the caller): dates shared, timestamps truncated, strings cast. */
@@ -125,19 +76,19 @@ function dateField(col: Column, field: FieldName): Column {
   if (col.type.kind === 'timestamp' || (isTime && col.type.kind === 'utf8')) {
     const ts = col.type.kind === 'timestamp' ? shareColumn(col) : parseTimestampColumn(col);
     try {
-      return withValidityOf(ts, DataTypes.Integer, fixedResult(mem, n, 4, (dst) => k.ts_field!(ts.valuesPtr, n, code, dst)));
+      return mapValues(ts, DataTypes.Integer, (dst) => k.ts_field!(ts.valuesPtr, n, code, dst));
     } finally {
       ts.release();
     }
   }
   if (isTime && col.type.kind === 'date32') {
     // A date cast to a timestamp is midnight: hour, minute and second are 0.
-    return withValidityOf(col, DataTypes.Integer, fixedResult(mem, n, 4, (dst) => mem.u8(dst, n * 4).fill(0)));
+    return mapValues(col, DataTypes.Integer, (dst) => mem.u8(dst, n * 4).fill(0));
   }
   if (col.type.kind === 'null') return nullColumn(mem, DataTypes.Integer, n);
   const d = asDate(col, field);
   try {
-    return withValidityOf(d, DataTypes.Integer, fixedResult(mem, n, 4, (dst) => k.date_field!(d.valuesPtr, n, code, dst)));
+    return mapValues(d, DataTypes.Integer, (dst) => k.date_field!(d.valuesPtr, n, code, dst));
   } finally {
     d.release();
   }
@@ -192,20 +143,6 @@ export function second(col: Column): Column {
 // Arithmetic
 // ---------------------------------------------------------------------------------------------
 
-/** Validity of a row-wise binary operation (null if either side is null): [buffer, null count]. */
-function combineValidity(a: Column, b: Column): [WasmBuffer | null, number] {
-  if (!a.validity && !b.validity) return [null, 0];
-  if (!b.validity) return [a.validity!.retain(), a.nullCount];
-  if (!a.validity) return [b.validity.retain(), b.nullCount];
-  const out = WasmBuffer.allocate(runtime().memory, Math.max(1, a.length));
-  const nulls = kernels().and_validity!(a.validity.ptr, b.validity.ptr, a.length, out.ptr);
-  if (nulls === 0) {
-    out.release();
-    return [null, 0];
-  }
-  return [out, nulls];
-}
-
 function shiftDays(col: Column, days: Column | number, sign: 1 | -1, fn: string): Column {
   const mem = runtime().memory;
   const n = col.length;
@@ -217,7 +154,7 @@ function shiftDays(col: Column, days: Column | number, sign: 1 | -1, fn: string)
     const d = asDate(col, fn);
     try {
       const delta = sign * days;
-      return withValidityOf(d, DataTypes.Date, fixedResult(mem, n, 4, (dst) => k.add_days_scalar!(d.valuesPtr, n, delta | 0, dst)));
+      return mapValues(d, DataTypes.Date, (dst) => k.add_days_scalar!(d.valuesPtr, n, delta | 0, dst));
     } finally {
       d.release();
     }
@@ -238,11 +175,10 @@ function shiftDays(col: Column, days: Column | number, sign: 1 | -1, fn: string)
 
 /** dst = a + sign * b with the combined validity of a and b. */
 function binaryDays(a: Column, b: Column, width: number, sign: number): Column {
-  const mem = runtime().memory;
   const n = a.length;
-  const values = fixedResult(mem, n, 4, (dst) => kernels().add_days!(a.valuesPtr, b.valuesPtr, width, sign, n, dst));
-  const [validity, nulls] = combineValidity(a, b);
-  return new Column(DataTypes.Date, n, values, validity, null, nulls);
+  const values = filledBuffer(Math.max(1, n) * 4, (dst) => kernels().add_days!(a.valuesPtr, b.valuesPtr, width, sign, n, dst));
+  const { validity, nullCount } = combineValidity([a, b]);
+  return new Column(DataTypes.Date, n, values, validity, null, nullCount);
 }
 
 /** Spark's `date_add(start, days)`: date32 (int32 arithmetic, wrapping like non-ANSI Spark). */
@@ -280,9 +216,7 @@ export function datediff(end: Column, start: Column): Column {
 
 /** Truncates a timestamp column to its UTC day (Spark's cast(timestamp as date) in UTC). */
 function timestampToDate(col: Column): Column {
-  const mem = runtime().memory;
-  const n = col.length;
-  return withValidityOf(col, DataTypes.Date, fixedResult(mem, n, 4, (dst) => kernels().ts_to_date!(col.valuesPtr, n, dst)));
+  return mapValues(col, DataTypes.Date, (dst) => kernels().ts_to_date!(col.valuesPtr, col.length, dst));
 }
 
 /** Pattern ops of parse_date_format (assembly/dates.ts): [kind, min digits | byte, max digits]. */
@@ -383,13 +317,11 @@ export function compileDateFormat(pattern: string): DateFormatProgram {
 export function toDate(col: Column, format?: string): Column {
   if (col.type.kind === 'utf8' && format !== undefined) {
     const program = compileDateFormat(format);
-    const rt = runtime();
-    return rt.withScratch(Math.max(1, program.ops.length) * 4, (ops) => {
-      rt.memory.i32(ops, program.ops.length).set(program.ops);
-      return parsed(col, DataTypes.Date, 4, (dst, dstValid) =>
+    return withCopyInWasm(program.ops, (ops) =>
+      nullableColumn(DataTypes.Date, col.length, (dst, dstValid) =>
         kernels().parse_date_format!(col.offsetsPtr, col.valuesPtr, col.validityPtr, col.length, ops, program.ops.length / 3, dst, dstValid),
-      );
-    });
+      ),
+    );
   }
   return asDate(col, 'to_date');
 }
@@ -397,7 +329,7 @@ export function toDate(col: Column, format?: string): Column {
 /** Cast string -> date (Spark's non-ANSI cast): utf8 in, date32 out, invalid -> null. */
 export function parseDateColumn(col: Column): Column {
   if (col.type.kind !== 'utf8') throw new InvalidArgumentError(`cast to date: expected a string column, got ${typeToString(col.type)}`);
-  return parsed(col, DataTypes.Date, 4, (dst, dstValid) =>
+  return nullableColumn(DataTypes.Date, col.length, (dst, dstValid) =>
     kernels().parse_date!(col.offsetsPtr, col.valuesPtr, col.validityPtr, col.length, dst, dstValid),
   );
 }
@@ -417,7 +349,7 @@ export function formatDateColumn(col: Column): Column {
 export function parseTimestampColumn(col: Column): Column {
   if (col.type.kind !== 'utf8') throw new InvalidArgumentError(`cast to timestamp: expected a string column, got ${typeToString(col.type)}`);
   const today = Math.floor(Date.now() / MS_PER_DAY);
-  return parsed(col, DataTypes.Timestamp, 8, (dst, dstValid) =>
+  return nullableColumn(DataTypes.Timestamp, col.length, (dst, dstValid) =>
     kernels().parse_timestamp!(col.offsetsPtr, col.valuesPtr, col.validityPtr, col.length, today, dst, dstValid),
   );
 }

@@ -11,8 +11,8 @@ import { Column, nullColumn } from '../types/column.js';
 import { boundedDecimal } from '../types/type-coercion.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
-import { combineValidity } from './boolean.js';
-import { type Operand, castColumn, finishColumn, isColumn, kernelFn, scalarColumn, shareColumn } from './cast.js';
+import { type Operand, castColumn, isColumn, scalarColumn } from './cast.js';
+import { combineValidity, finishColumn, kernelFn, mapValues, nullableColumn, physicalSuffix, shareColumn } from './common.js';
 
 /** Math functions with a type rule here. */
 export type MathFunction = 'abs' | 'floor' | 'ceil' | 'sqrt' | 'pow' | 'round';
@@ -45,36 +45,10 @@ function roundDecimalType(p: number, s: number, scale: number): DataType {
   return boundedDecimal(integral + ns, ns);
 }
 
+/** Kernel suffix of a numeric type (decimals by their int64 unscaled values). */
 function suffix(t: DataType): string {
-  switch (t.kind) {
-    case 'int8':
-      return 'i8';
-    case 'int16':
-      return 'i16';
-    case 'int32':
-      return 'i32';
-    case 'int64':
-    case 'decimal':
-      return 'i64';
-    case 'float32':
-      return 'f32';
-    case 'float64':
-      return 'f64';
-    default:
-      throw new AnalysisError(`math function on ${typeToString(t)} is not supported`);
-  }
-}
-
-/** Values-only kernel over a column of type `from` into a new column of type `to` (validity shared). */
-function mapValues(col: Column, to: DataType, run: (dst: number) => void): Column {
-  const values = WasmBuffer.allocate(runtime().memory, Math.max(1, col.length) * byteWidth(to));
-  try {
-    run(values.ptr);
-  } catch (e) {
-    values.release();
-    throw e;
-  }
-  return new Column(to, col.length, values, col.validity?.retain() ?? null, null, col.nullCount);
+  if (!isNumeric(t)) throw new AnalysisError(`math function on ${typeToString(t)} is not supported`);
+  return physicalSuffix(t)!;
 }
 
 /** `col` cast to `t` (borrowed when already of that type) and a release function. */
@@ -183,8 +157,7 @@ export function round(col: Column, scale = 0): Column {
     return mapValues(col, t, (dst) => kernelFn('math', 'round_int')(byteWidth(t), col.valuesPtr, n, scale, dst));
   }
   if (t.kind !== 'decimal' || rt.kind !== 'decimal') throw new AnalysisError(`round is not defined for ${typeToString(t)}`);
-  const values = WasmBuffer.allocate(mem, Math.max(1, n) * 8);
-  const validity = WasmBuffer.allocate(mem, Math.max(1, n));
-  const nulls = kernelFn('math', 'round_dec')(col.valuesPtr, col.validityPtr, n, t.scale, scale, rt.precision, values.ptr, validity.ptr);
-  return finishColumn(rt, n, values, validity, null, nulls);
+  return nullableColumn(rt, n, (dst, dstValid) =>
+    kernelFn('math', 'round_dec')(col.valuesPtr, col.validityPtr, n, t.scale, scale, rt.precision, dst, dstValid),
+  );
 }

@@ -11,6 +11,7 @@ import { type DataType, DataTypes, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
 import { WasmBuffer, type WasmMemory } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
+import { mapValues, withCopyInWasm } from './common.js';
 
 const INT32_MAX = 2147483647;
 /** Output buffers using less than this fraction of their capacity are copied to a tight buffer. */
@@ -84,10 +85,7 @@ function utf8Transform(col: Column, capacity: number, run: (dstOff: number, dstV
 /** Spark's `length(str)`: number of characters (code points) as int32; null stays null. */
 export function length(col: Column): Column {
   requireUtf8(col, 'length');
-  const mem = runtime().memory;
-  const values = WasmBuffer.allocate(mem, Math.max(1, col.length) * 4);
-  kernels().utf8_length!(col.offsetsPtr, col.valuesPtr, col.length, values.ptr);
-  return withValidityOf(col, DataTypes.Integer, values, null);
+  return mapValues(col, DataTypes.Integer, (dst) => kernels().utf8_length!(col.offsetsPtr, col.valuesPtr, col.length, dst));
 }
 
 /** Spark's `upper(str)`: full Unicode upper-casing (ASCII in SIMD, other rows via String.prototype.toUpperCase). */
@@ -387,30 +385,17 @@ export function compileLikePattern(pattern: string, escape = '\\'): LikeProgram 
 
 /** Runs a compiled LIKE program over a string column: boolean result, null where the input is null. */
 export function runLikeProgram(col: Column, program: LikeProgram): Column {
-  const rt = runtime();
-  const mem = rt.memory;
   const n = col.length;
-  const values = WasmBuffer.allocate(mem, Math.max(1, n));
-  try {
-    if (program.kind === 'all') mem.u8(values.ptr, n).fill(1);
+  return mapValues(col, DataTypes.Boolean, (dst) => {
+    if (program.kind === 'all') runtime().memory.u8(dst, n).fill(1);
     else if (program.kind === 'general') {
       const t = program.tokens;
-      rt.withScratch(Math.max(1, t.length) * 4, (tok) => {
-        mem.i32(tok, t.length).set(t);
-        kernels().like_general!(col.offsetsPtr, col.valuesPtr, n, tok, t.length, values.ptr);
-      });
+      withCopyInWasm(t, (tok) => kernels().like_general!(col.offsetsPtr, col.valuesPtr, n, tok, t.length, dst));
     } else {
       const lit = program.literal;
-      rt.withScratch(Math.max(1, lit.byteLength), (litPtr) => {
-        mem.u8(litPtr, lit.byteLength).set(lit);
-        kernels().like_fast!(col.offsetsPtr, col.valuesPtr, n, FAST_MODES[program.kind], litPtr, lit.byteLength, values.ptr);
-      });
+      withCopyInWasm(lit, (litPtr) => kernels().like_fast!(col.offsetsPtr, col.valuesPtr, n, FAST_MODES[program.kind], litPtr, lit.byteLength, dst));
     }
-  } catch (e) {
-    values.release();
-    throw e;
-  }
-  return withValidityOf(col, DataTypes.Boolean, values, null);
+  });
 }
 
 /** Spark's `str LIKE pattern [ESCAPE escape]` with a literal pattern: boolean, null where `str` is null. */

@@ -14,6 +14,7 @@ import type { Schema } from '../types/schema.js';
 import { concatColumns } from '../types/arrow-interop.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
+import { finishColumn } from './common.js';
 
 /** A selection vector: `count` int32 row indices in `indices` (owned by the caller). */
 export interface Selection {
@@ -41,10 +42,6 @@ export function takeColumnAt(col: Column, indicesPtr: number, count: number): Co
     if (col.validity && col.nullCount > 0) {
       validity = WasmBuffer.allocate(mem, Math.max(1, count));
       nullCount = k.take_validity!(col.validity.ptr, indicesPtr, count, validity.ptr);
-      if (nullCount === 0) {
-        validity.release();
-        validity = null;
-      }
     }
     if (col.type.kind === 'utf8') {
       offsets = WasmBuffer.allocate(mem, (count + 1) * 4);
@@ -58,7 +55,7 @@ export function takeColumnAt(col: Column, indicesPtr: number, count: number): Co
       values = WasmBuffer.allocate(mem, Math.max(1, count) * width);
       k[kernel]!(col.valuesPtr, indicesPtr, count, values.ptr);
     }
-    return new Column(col.type, count, values, validity, offsets, nullCount);
+    return finishColumn(col.type, count, values, validity, offsets, nullCount);
   } catch (e) {
     validity?.release();
     values?.release();
@@ -151,10 +148,6 @@ export function sliceColumn(col: Column, offset: number, length: number): Column
       validity = WasmBuffer.allocate(mem, Math.max(1, length));
       k.copy_range!(col.validity.ptr, offset, length, validity.ptr);
       nullCount = k.count_zeros!(validity.ptr, length);
-      if (nullCount === 0) {
-        validity.release();
-        validity = null;
-      }
     }
     if (col.type.kind === 'utf8') {
       offsets = WasmBuffer.allocate(mem, (length + 1) * 4);
@@ -167,7 +160,7 @@ export function sliceColumn(col: Column, offset: number, length: number): Column
       values = WasmBuffer.allocate(mem, Math.max(1, length) * width);
       k.copy_range!(col.valuesPtr, offset * width, length * width, values.ptr);
     }
-    return new Column(col.type, length, values, validity, offsets, nullCount);
+    return finishColumn(col.type, length, values, validity, offsets, nullCount);
   } catch (e) {
     validity?.release();
     values?.release();

@@ -58,6 +58,16 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number>): LogicalPlan {
       const child = narrow(prune(plan.child, need), need);
       return aggregates === plan.aggregates && child === plan.child ? plan : { ...plan, aggregates, child };
     }
+    case 'window': {
+      // Window: drop unused window columns (the whole node when none is used); keep what they read.
+      const windowExprs = plan.windowExprs.filter((e) => required.has(namedId(e)!));
+      const childIds = idSet(outputOf(plan.child));
+      const passThrough = new Set([...required].filter((id) => childIds.has(id)));
+      if (windowExprs.length === 0) return prune(plan.child, passThrough);
+      const need = referencesOf([...windowExprs, ...plan.partitionSpec, ...plan.orderSpec.map((o) => o.expr)], passThrough);
+      const child = narrow(prune(plan.child, need), need);
+      return windowExprs.length === plan.windowExprs.length && child === plan.child ? plan : { ...plan, windowExprs, child };
+    }
     case 'filter':
       return withChild(plan, prune(plan.child, referencesOf([plan.condition], new Set(required))));
     case 'sort':

@@ -27,6 +27,7 @@ import {
   type LogicalPlan,
   type Project,
   type Union,
+  type Window,
   outputOf,
 } from '../plan/logical-plan.js';
 import type { Rule } from './rule.js';
@@ -77,6 +78,8 @@ function pushFilter(filter: Filter): LogicalPlan {
       return throughAggregate(filter, child, movable, [...fixed, ...stay]);
     case 'join':
       return intoJoin(filter, child, movable, [...fixed, ...stay]);
+    case 'window':
+      return throughWindow(filter, child, movable, [...fixed, ...stay]);
     default:
       return filter;
   }
@@ -123,6 +126,20 @@ function throughAggregate(filter: Filter, agg: Aggregate, movable: Expr[], rest:
   }
   if (pushed.length === 0) return filter;
   return withFilter({ ...agg, child: withFilter(agg.child, pushed) }, [...kept, ...rest]);
+}
+
+/**
+ * Spark's rule for Window: a conjunct moves below the window only when every partition expression is
+ * an attribute and the conjunct references partition attributes only (it keeps or drops whole
+ * partitions, so no window value changes).
+ */
+function throughWindow(filter: Filter, window: Window, movable: Expr[], rest: Expr[]): LogicalPlan {
+  if (!window.partitionSpec.every((e) => e.kind === 'attr')) return filter;
+  const keys = new Set(window.partitionSpec.map((e) => (e.kind === 'attr' ? e.id : -1)));
+  const pushed = movable.filter((c) => isSubset(referencedIds(c), keys));
+  if (pushed.length === 0) return filter;
+  const kept = movable.filter((c) => !pushed.includes(c));
+  return withFilter({ ...window, child: withFilter(window.child, pushed) }, [...kept, ...rest]);
 }
 
 /** Classifies conjuncts by the join side whose output covers their references. */

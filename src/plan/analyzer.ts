@@ -4,7 +4,7 @@
  * casts. It runs when a DataFrame is built, so a wrong column name or type fails before any data is
  * read, with a message that names what exists.
  */
-import { AnalysisError } from '../errors.js';
+import { AnalysisError, NotImplementedError } from '../errors.js';
 import { type DataType, DataTypes, isNumeric, typeEquals, typeToString, isIntegral } from '../types/data-type.js';
 import { unknownColumn, closestMatch } from '../types/schema.js';
 import { commonType } from '../types/type-coercion.js';
@@ -13,6 +13,9 @@ import {
   type AttributeRef,
   type Expr,
   type AggregateCall,
+  type WindowExpr,
+  type WindowFrame,
+  type SortOrder,
   exprName,
   exprExists,
   mapChildren,
@@ -144,12 +147,17 @@ function coerceNode(e: Expr): Expr {
       };
     }
     case 'call': {
+      if (WINDOW_ONLY_FUNCTIONS.has(e.name.toLowerCase())) {
+        throw new AnalysisError(`${e.name}() is a window function: use it with an OVER clause, e.g. F.${e.name}().over(Window.partitionBy(...).orderBy(...))`);
+      }
       const fn = lookupFunction(e.name);
       const { argTypes } = fn.resolve(e.args.map(typeOfResolved), literalArgs(e.args));
       return { ...e, args: e.args.map((a, i) => castTo(a, argTypes[i] ?? typeOfResolved(a).type)) };
     }
     case 'agg':
       return coerceAggregate(e);
+    case 'window':
+      return coerceWindow(e);
     case 'cast':
       return typeEquals(typeOfResolved(e.child).type, e.to) ? e.child : e;
     default:
@@ -260,3 +268,102 @@ export function checkAggregateExpressions(groupBy: readonly Expr[], aggregates: 
 export function exprKey(e: Expr): string {
   return JSON.stringify(e.kind === 'alias' ? e.child : e, (k, v) => (k === 'qualifier' || k === 'nullable' || k === 'origin' ? undefined : typeof v === 'bigint' ? `${v}n` : v));
 }
+
+// ---- window functions (begin) ------------------------------------------------------------------
+
+/** Names of functions that exist only as window functions (they need `.over(...)`). */
+export const WINDOW_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['row_number', 'rank', 'dense_rank', 'lag', 'lead']);
+
+const RANKING = new Set(['row_number', 'rank', 'dense_rank']);
+
+/**
+ * Checks a resolved window expression and completes it (Spark's ResolveWindowFrame and
+ * ResolveWindowOrder): ranking and lag/lead need an ORDER BY and take no frame; aggregates get
+ * Spark's default frame (RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW with an ORDER BY, the
+ * whole partition without) and the aggregates' implicit casts; lag/lead's default is cast to the
+ * value's type. RANGE frames with value offsets are not implemented.
+ */
+function coerceWindow(e: WindowExpr): Expr {
+  const what = exprName(e);
+  for (const a of e.args) {
+    if (exprExists(a, (x) => x.kind === 'window')) throw new AnalysisError(`window functions cannot be nested: ${what}`);
+    if (exprExists(a, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed inside a window function's arguments: ${what}`);
+  }
+  for (const p of [...e.partitionBy, ...e.orderBy.map((o) => o.expr)]) {
+    if (exprExists(p, (x) => x.kind === 'window' || x.kind === 'agg')) {
+      throw new AnalysisError(`window and aggregate functions are not allowed in a window's PARTITION BY / ORDER BY: ${what}`);
+    }
+  }
+  if (RANKING.has(e.fn) || e.fn === 'lag' || e.fn === 'lead') {
+    if (e.orderBy.length === 0) {
+      throw new AnalysisError(`window function ${e.fn}() requires the window to be ordered: add orderBy, e.g. Window.partitionBy(...).orderBy(...)`);
+    }
+    if (e.frame) throw new AnalysisError(`cannot specify a window frame for the ${e.fn} function (${what})`);
+    if (e.fn === 'lag' || e.fn === 'lead') {
+      const valueType = typeOfResolved(e.args[0]!).type;
+      const def = e.args[1] ?? { kind: 'literal', value: null, type: valueType };
+      return { ...e, args: [e.args[0]!, castTo(def, valueType)] };
+    }
+    return e;
+  }
+  const frame: WindowFrame = e.frame ?? (e.orderBy.length > 0
+    ? { type: 'range', lower: 'unboundedPreceding', upper: 'currentRow' }
+    : { type: 'rows', lower: 'unboundedPreceding', upper: 'unboundedFollowing' });
+  checkFrame(frame, what);
+  let args = e.args;
+  if ((e.fn === 'sum' || e.fn === 'avg') && args[0]) {
+    const t = typeOfResolved(args[0]).type;
+    if (t.kind === 'utf8' || t.kind === 'null') args = [castTo(args[0], DataTypes.Double)];
+    else if (!isNumeric(t)) throw new AnalysisError(`type mismatch: ${e.fn}(${exprName(args[0])}) requires a numeric argument, got ${typeToString(t)}`);
+  }
+  return { ...e, args, frame };
+}
+
+function checkFrame(f: WindowFrame, what: string): void {
+  const num = (b: WindowFrame['lower']) => (b === 'unboundedPreceding' ? -Infinity : b === 'unboundedFollowing' ? Infinity : b === 'currentRow' ? 0 : b);
+  if (f.lower === 'unboundedFollowing') throw new AnalysisError(`a window frame cannot start at UNBOUNDED FOLLOWING (${what})`);
+  if (f.upper === 'unboundedPreceding') throw new AnalysisError(`a window frame cannot end at UNBOUNDED PRECEDING (${what})`);
+  if (num(f.lower) > num(f.upper)) throw new AnalysisError(`the lower bound of a window frame must not be after its upper bound (${what})`);
+  if (f.type === 'range' && (typeof f.lower === 'number' || typeof f.upper === 'number')) {
+    throw new NotImplementedError(
+      `RANGE window frames with value offsets are not supported (${what}); use rowsBetween, or rangeBetween with Window.unboundedPreceding, Window.currentRow and Window.unboundedFollowing`,
+    );
+  }
+}
+
+/**
+ * Spark's ExtractWindowExpressions for a projection: when `exprs` (resolved and named) contain
+ * window function calls, each distinct call is computed by a Window node below the projection (one
+ * Window node per distinct PARTITION BY / ORDER BY, stacked) and replaced by a reference to its
+ * column. Without window calls this is just Project(exprs, child).
+ */
+export function projectWithWindows(child: LogicalPlan, exprs: readonly Expr[]): LogicalPlan {
+  const hasWindow = (e: Expr) => exprExists(e, (x) => x.kind === 'window');
+  if (!exprs.some(hasWindow)) return { kind: 'project', child, exprs };
+  const callKeys = new Map<string, AttributeRef>();
+  const groups = new Map<string, { partitionSpec: readonly Expr[]; orderSpec: readonly SortOrder[]; windowExprs: Expr[] }>();
+  const rewritten = exprs.map((top) =>
+    transformUp(top, (x) => {
+      if (x.kind !== 'window') return x;
+      const key = exprKey(x);
+      let attr = callKeys.get(key);
+      if (!attr) {
+        const t = typeOfResolved(x);
+        const alias: Expr = { kind: 'alias', child: x, name: exprName(x), id: newExprId() };
+        attr = { kind: 'attr', id: alias.id, name: alias.name, type: t.type, nullable: t.nullable };
+        callKeys.set(key, attr);
+        const specKey = exprKey({ kind: 'call', name: 'spec', args: [...x.partitionBy, ...x.orderBy.map((o): Expr => ({ kind: 'call', name: `${o.ascending}${o.nullsFirst}`, args: [o.expr] }))] });
+        let g = groups.get(specKey);
+        if (!g) groups.set(specKey, (g = { partitionSpec: x.partitionBy, orderSpec: x.orderBy, windowExprs: [] }));
+        g.windowExprs.push(alias);
+      }
+      return attr;
+    }),
+  );
+  let plan = child;
+  for (const g of groups.values()) plan = { kind: 'window', child: plan, ...g };
+  return { kind: 'project', child: plan, exprs: rewritten };
+}
+
+import type { LogicalPlan } from './logical-plan.js';
+// ---- window functions (end) --------------------------------------------------------------------

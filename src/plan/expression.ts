@@ -21,7 +21,8 @@ export type Expr =
   | Like
   | CaseWhen
   | FunctionCall
-  | AggregateCall;
+  | AggregateCall
+  | WindowExpr;
 
 /** A column name not yet resolved against a schema; `qualifier` is a table alias (`t.col`). */
 export interface UnresolvedColumn {
@@ -131,6 +132,64 @@ export interface AggregateCall {
   readonly ignoreNulls: boolean;
 }
 
+// ---- window functions (begin) ----------------------------------------------------------------
+
+/** Functions that can be computed over a window (ranking, offset and aggregate functions). */
+export type WindowFn = 'row_number' | 'rank' | 'dense_rank' | 'lag' | 'lead' | 'sum' | 'count' | 'count_star' | 'avg' | 'min' | 'max';
+
+/**
+ * One end of a window frame: UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, or (ROWS frames) an offset
+ * in rows from the current row, negative = PRECEDING, positive = FOLLOWING.
+ */
+export type FrameBoundary = 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' | number;
+
+/** A window frame (`ROWS|RANGE BETWEEN lower AND upper`). */
+export interface WindowFrame {
+  readonly type: 'rows' | 'range';
+  readonly lower: FrameBoundary;
+  readonly upper: FrameBoundary;
+}
+
+/**
+ * A window function call `fn(args) OVER (PARTITION BY ... ORDER BY ... frame)` (Catalyst's
+ * WindowExpression). `args`: the value for aggregates and lag/lead, then lag/lead's default value.
+ * `offset` is lag/lead's row offset. `frame` undefined = Spark's default (RANGE UNBOUNDED PRECEDING
+ * AND CURRENT ROW with an ORDER BY, the whole partition without); the analyzer fills it in.
+ * Only valid in a Window plan node (the DataFrame API extracts them from select/withColumn).
+ */
+export interface WindowExpr {
+  readonly kind: 'window';
+  readonly fn: WindowFn;
+  readonly args: readonly Expr[];
+  readonly offset?: number;
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly SortOrder[];
+  readonly frame?: WindowFrame;
+}
+
+/** Text of a frame (`ROWS BETWEEN 1 PRECEDING AND CURRENT ROW`). */
+export function frameToString(f: WindowFrame): string {
+  const b = (x: FrameBoundary) =>
+    x === 'unboundedPreceding' ? 'UNBOUNDED PRECEDING' : x === 'unboundedFollowing' ? 'UNBOUNDED FOLLOWING' : x === 'currentRow' ? 'CURRENT ROW' : x < 0 ? `${-x} PRECEDING` : `${x} FOLLOWING`;
+  return `${f.type.toUpperCase()} BETWEEN ${b(f.lower)} AND ${b(f.upper)}`;
+}
+
+function windowText(e: WindowExpr, show: (x: Expr) => string): string {
+  const args = e.fn === 'count_star' ? '1' : [...e.args.slice(0, 1).map(show), ...(e.fn === 'lag' || e.fn === 'lead' ? [String(e.offset ?? 1), ...e.args.slice(1).map(show)] : [])].join(', ');
+  const parts: string[] = [];
+  if (e.partitionBy.length) parts.push(`PARTITION BY ${e.partitionBy.map(show).join(', ')}`);
+  if (e.orderBy.length) parts.push(`ORDER BY ${e.orderBy.map((o) => `${show(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}`);
+  if (e.frame) parts.push(frameToString(e.frame));
+  else if (e.fn === 'row_number' || e.fn === 'rank' || e.fn === 'dense_rank') parts.push('ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+  else if (e.fn === 'lag' || e.fn === 'lead') {
+    const k = (e.fn === 'lag' ? -1 : 1) * (e.offset ?? 1);
+    parts.push(`ROWS BETWEEN ${k} FOLLOWING AND ${k} FOLLOWING`); // Spark's spelling of lag/lead's frame
+  }
+  return `${e.fn === 'count_star' ? 'count' : e.fn}(${args}) OVER (${parts.join(' ')})`;
+}
+
+// ---- window functions (end) ------------------------------------------------------------------
+
 /** A sort key of an orderBy. */
 export interface SortOrder {
   readonly expr: Expr;
@@ -168,6 +227,8 @@ export function exprChildren(e: Expr): readonly Expr[] {
       return e.args;
     case 'agg':
       return e.arg ? [e.arg] : [];
+    case 'window':
+      return [...e.args, ...e.partitionBy, ...e.orderBy.map((o) => o.expr)];
   }
 }
 
@@ -201,6 +262,8 @@ export function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
       return { ...e, args: e.args.map(f) };
     case 'agg':
       return { ...e, arg: e.arg ? f(e.arg) : null };
+    case 'window':
+      return { ...e, args: e.args.map(f), partitionBy: e.partitionBy.map(f), orderBy: e.orderBy.map((o) => ({ ...o, expr: f(o.expr) })) };
   }
 }
 
@@ -258,6 +321,8 @@ export function exprName(e: Expr): string {
       if (e.fn === 'count_star') return 'count(1)';
       if (e.fn === 'count_distinct') return `count(DISTINCT ${e.arg ? exprName(e.arg) : ''})`;
       return `${e.fn}(${e.arg ? exprName(e.arg) : ''})`;
+    case 'window':
+      return windowText(e, exprName);
   }
 }
 
@@ -292,6 +357,8 @@ export function exprToString(e: Expr): string {
       if (e.fn === 'count_star') return 'count(1)';
       if (e.fn === 'count_distinct') return `count(distinct ${e.arg ? exprToString(e.arg) : ''})`;
       return `${e.fn}(${e.arg ? exprToString(e.arg) : ''})`;
+    case 'window':
+      return windowText(e, exprToString);
     default:
       return exprName(e);
   }

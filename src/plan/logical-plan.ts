@@ -24,7 +24,8 @@ export type LogicalPlan =
   | Limit
   | Distinct
   | Union
-  | SubqueryAlias;
+  | SubqueryAlias
+  | Window;
 
 /** Parquet files; `columns` (set by projection pruning) and `predicates` (pushed filters) narrow the read. */
 export interface ParquetRelation {
@@ -113,6 +114,19 @@ export interface SubqueryAlias {
   readonly alias: string;
 }
 
+/**
+ * Window functions over one window specification (Spark's Window node): `windowExprs` are aliases
+ * of WindowExprs whose partitionBy/orderBy equal `partitionSpec`/`orderSpec`; the output is the
+ * child's output followed by one column per window expression. Rows keep no particular order.
+ */
+export interface Window {
+  readonly kind: 'window';
+  readonly child: LogicalPlan;
+  readonly windowExprs: readonly Expr[];
+  readonly partitionSpec: readonly Expr[];
+  readonly orderSpec: readonly SortOrder[];
+}
+
 /** The output attributes of a plan node. */
 export function outputOf(plan: LogicalPlan): AttributeRef[] {
   switch (plan.kind) {
@@ -127,6 +141,8 @@ export function outputOf(plan: LogicalPlan): AttributeRef[] {
       return plan.exprs.map(toAttribute);
     case 'aggregate':
       return plan.aggregates.map(toAttribute);
+    case 'window':
+      return [...outputOf(plan.child), ...plan.windowExprs.map(toAttribute)];
     case 'filter':
     case 'sort':
     case 'limit':
@@ -253,6 +269,8 @@ function describeNode(plan: LogicalPlan): string {
       return 'Union';
     case 'subqueryAlias':
       return `SubqueryAlias ${plan.alias}`;
+    case 'window':
+      return `Window [${list(plan.windowExprs)}], [${list(plan.partitionSpec)}], [${plan.orderSpec.map((o) => `${exprToString(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}]`;
   }
 }
 

@@ -12,7 +12,7 @@ import { ProjectExec } from '../exec/project-exec.js';
 import { FilterExec } from '../exec/filter-exec.js';
 import { LimitExec } from '../exec/limit-exec.js';
 import { UnionExec } from '../exec/union-exec.js';
-import { HashAggregateExec, type AggregateSpec } from '../exec/hash-aggregate-exec.js';
+import { HashAggregateExec, type AggregateSpec, type HashAggregateOptions } from '../exec/hash-aggregate-exec.js';
 import { HashJoinExec, type JoinType as PhysicalJoinType } from '../exec/hash-join-exec.js';
 import { SortExec } from '../exec/sort-exec.js';
 import { ParquetScanExec } from '../exec/parquet-scan-exec.js';
@@ -26,12 +26,14 @@ import {
   referencedIds,
   splitConjuncts,
   conjunction,
+  exprToString,
   transformUp,
 } from './expression.js';
-import { type LogicalPlan, type Aggregate, type Join, type Sort, outputOf } from './logical-plan.js';
+import { type LogicalPlan, type Aggregate, type Join, type Project, type Sort, outputOf } from './logical-plan.js';
 import { exprKey } from './analyzer.js';
 import { typeOfResolved } from './typing.js';
 import { estimateRows } from './statistics.js';
+import type { Batch } from '../types/batch.js';
 
 /** A physical operator together with the attributes its columns carry, in order. */
 interface Planned {
@@ -39,9 +41,24 @@ interface Planned {
   readonly output: readonly AttributeRef[];
 }
 
+/** Planner choices taken from the session configuration. */
+export interface PlannerOptions {
+  /** Fuse a Filter below an aggregation into the HashAggregate (`spark.kindling.fuseFilterIntoAggregate`; default true). */
+  readonly fuseFilterIntoAggregate?: boolean;
+}
+
+/** The options of the plan being built (planning is synchronous: one plan at a time). */
+let plannerOptions: PlannerOptions = {};
+
 /** Plans a logical plan into a physical operator tree whose columns match `outputOf(plan)`. */
-export function createPhysicalPlan(plan: LogicalPlan): PhysicalOperator {
-  return planNode(plan).op;
+export function createPhysicalPlan(plan: LogicalPlan, options: PlannerOptions = {}): PhysicalOperator {
+  const saved = plannerOptions;
+  plannerOptions = options;
+  try {
+    return planNode(plan).op;
+  } finally {
+    plannerOptions = saved;
+  }
 }
 
 function planNode(plan: LogicalPlan): Planned {
@@ -87,6 +104,8 @@ function planNode(plan: LogicalPlan): Planned {
       return planAggregate(plan);
     case 'join':
       return planJoin(plan);
+    case 'window':
+      return planWindow(plan);
   }
 }
 
@@ -132,8 +151,47 @@ function planSort(plan: Sort, limit: number | undefined): Planned {
   return keepFirst({ op, output: planned.output }, child.output.length);
 }
 
+/**
+ * Filter fusion (a vectorised engine's selection vector / aggregate FILTER clause): when the
+ * aggregation's input is a Filter, possibly below Projects, this plans the Filter's child and the
+ * Projects WITHOUT the Filter and returns its condition, which HashAggregateExec then evaluates per
+ * batch as a row mask: the rows that fail it create no group and reach no accumulator, and the rows
+ * that pass are not copied (without group keys) or only in the columns the aggregation reads (with
+ * group keys), where FilterExec would gather every column of them.
+ *
+ * Design: the Projects now run on every row, including those the Filter would have removed. That is
+ * safe because Kindling's expressions are deterministic and cannot fail on a row (non-ANSI: bad
+ * casts, overflow and division by zero give null), and cheap next to the gather it replaces. The
+ * condition reads attributes of the Filter's child, which a Project may drop or shadow; so each
+ * Project also passes through the attributes the condition references. The aggregation's
+ * pre-projection (withComputedColumns) keeps all of its input's columns in front, so the condition
+ * is compiled against that and sees exactly the values the Filter would have seen.
+ */
+function planWithoutFilter(child: LogicalPlan): { planned: Planned; condition: Expr } | null {
+  if (plannerOptions.fuseFilterIntoAggregate === false) return null;
+  const projects: Project[] = [];
+  let node = child;
+  while (node.kind === 'project') {
+    projects.push(node);
+    node = node.child;
+  }
+  if (node.kind !== 'filter') return null;
+  const condition = node.condition;
+  let planned = planNode(node.child);
+  const ids = referencedIds(condition);
+  const carried = planned.output.filter((a) => ids.has(a.id));
+  for (const p of projects.reverse()) {
+    const output = outputOf(p);
+    const extra = carried.filter((a) => !output.some((o) => o.id === a.id));
+    const exprs = [...p.exprs, ...extra];
+    planned = { op: new ProjectExec(planned.op, exprs, planned.output), output: [...output, ...extra] };
+  }
+  return { planned, condition };
+}
+
 function planAggregate(plan: Aggregate): Planned {
-  const child = planNode(plan.child);
+  const fused = planWithoutFilter(plan.child);
+  const child = fused?.planned ?? planNode(plan.child);
   // Distinct aggregate calls, in first-seen order.
   const calls: AggregateCall[] = [];
   const callKeys: string[] = [];
@@ -157,7 +215,12 @@ function planAggregate(plan: Aggregate): Planned {
     resultType: typeOfResolved(c).type,
     ignoreNulls: c.ignoreNulls,
   }));
-  const op = new HashAggregateExec(input.op, keyIdx, specs);
+  let options: HashAggregateOptions = {};
+  if (fused) {
+    const compiled = compileExpr(fused.condition, input.output);
+    options = { filter: (b: Batch) => evaluateToColumn(compiled, b), filterText: exprToString(fused.condition) };
+  }
+  const op = new HashAggregateExec(input.op, keyIdx, specs, options);
   // Attributes of the aggregate's raw output: keys then one column per call.
   const keyAttrs: AttributeRef[] = plan.groupBy.map((g, i) => {
     const t = typeOfResolved(g);
@@ -272,3 +335,56 @@ function subset(a: Set<number>, b: Set<number>): boolean {
   for (const x of a) if (!b.has(x)) return false;
   return true;
 }
+
+// ---- window functions (begin) ------------------------------------------------------------------
+
+import { WindowExec, type WindowFunctionSpec } from '../exec/window-exec.js';
+import type { Window as WindowNode } from './logical-plan.js';
+import type { WindowExpr } from './expression.js';
+import { castTo as castWindowInput } from './analyzer.js';
+import { DataTypes } from '../types/data-type.js';
+
+/** The value column a window function's kernel reads: integral sums/averages widened to bigint, floats to double. */
+function windowValueInput(w: WindowExpr): Expr | null {
+  const v = w.args[0];
+  if (!v || w.fn === 'count_star' || w.fn === 'row_number' || w.fn === 'rank' || w.fn === 'dense_rank') return null;
+  if (w.fn === 'sum' || w.fn === 'avg') {
+    const t = typeOfResolved(v).type;
+    if (t.kind === 'decimal' || t.kind === 'float64') return v;
+    if (t.kind === 'float32') return castWindowInput(v, DataTypes.Double);
+    return castWindowInput(v, DataTypes.Long);
+  }
+  return v;
+}
+
+function planWindow(plan: WindowNode): Planned {
+  const child = planNode(plan.child);
+  const calls = plan.windowExprs.map((a) => (a.kind === 'alias' ? a.child : a) as WindowExpr);
+  const exprs: Expr[] = [...plan.partitionSpec, ...plan.orderSpec.map((o) => o.expr)];
+  const slots = calls.map((c) => {
+    const value = windowValueInput(c);
+    const v = value ? exprs.push(value) - 1 : null;
+    const d = c.fn === 'lag' || c.fn === 'lead' ? exprs.push(c.args[1]!) - 1 : null;
+    return { v, d };
+  });
+  const { planned, indices } = withComputedColumns(child, exprs);
+  const np = plan.partitionSpec.length;
+  const orderKeys = plan.orderSpec.map((o, i) => ({ index: indices[np + i]!, ascending: o.ascending, nullsFirst: o.nullsFirst }));
+  const attrs = plan.windowExprs.map((a) => attrOf(a));
+  const specs: WindowFunctionSpec[] = calls.map((c, i) => ({
+    fn: c.fn,
+    input: slots[i]!.v === null ? null : indices[slots[i]!.v!]!,
+    defaultInput: slots[i]!.d === null ? null : indices[slots[i]!.d!]!,
+    offset: c.offset ?? 1,
+    ...(c.frame ? { frame: c.frame } : {}),
+    name: attrs[i]!.name,
+    resultType: attrs[i]!.type,
+    nullable: attrs[i]!.nullable,
+  }));
+  const op = new WindowExec(planned.op, indices.slice(0, np), orderKeys, specs);
+  const full: Planned = { op, output: [...planned.output, ...attrs] };
+  if (planned.output.length === child.output.length) return { op, output: outputOf(plan) };
+  const keep = [...child.output, ...attrs];
+  return { op: new ProjectExec(full.op, keep, full.output), output: outputOf(plan) };
+}
+// ---- window functions (end) --------------------------------------------------------------------

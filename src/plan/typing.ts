@@ -65,8 +65,25 @@ export function typeOfResolved(e: Expr): TypeInfo {
     }
     case 'agg':
       return aggregateType(e.fn, e.arg ? typeOfResolved(e.arg) : undefined);
+    case 'window': // window functions (see WindowExpr)
+      return windowType(e.fn, e.args[0] ? typeOfResolved(e.args[0]) : undefined);
     default:
       throw new InternalError(`typeOfResolved on an unresolved expression ${exprName(e)}`);
+  }
+}
+
+/** Spark's result type of a window function: ranks are int, lag/lead nullable values, aggregates as aggregateType. */
+export function windowType(fn: string, arg: TypeInfo | undefined): TypeInfo {
+  switch (fn) {
+    case 'row_number':
+    case 'rank':
+    case 'dense_rank':
+      return { type: DataTypes.Integer, nullable: false };
+    case 'lag':
+    case 'lead':
+      return { type: arg!.type, nullable: true };
+    default:
+      return aggregateType(fn, arg);
   }
 }
 

@@ -57,7 +57,10 @@ export class Schema {
 
 /** The AnalysisError for a column that does not exist, naming those that do and the closest match. */
 export function unknownColumn(name: string, available: readonly string[]): AnalysisError {
-  const suggestion = closestMatch(name, available);
+  // Candidates may be qualified (`t.name`): an unqualified name is also matched against their last part.
+  const bare = available.map((a) => a.slice(a.lastIndexOf('.') + 1));
+  const bareMatch = name.includes('.') ? undefined : closestMatch(name, bare);
+  const suggestion = closestMatch(name, available) ?? (bareMatch !== undefined ? available[bare.indexOf(bareMatch)] : undefined);
   return new AnalysisError(
     `column '${name}' does not exist${suggestion ? `; did you mean '${suggestion}'?` : ''} ` +
       `Available columns: ${available.length ? available.join(', ') : '(none)'}`,

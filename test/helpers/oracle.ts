@@ -29,22 +29,19 @@ import { SparkSession, type DataFrame, type Column, functions as F } from '../..
 import type { ColumnOrLiteral } from '../../src/api/column.js';
 import { typeToString } from '../../src/types/data-type.js';
 import { formatDate, formatDecimal, columnToJs, type CellValue } from '../../src/types/values.js';
+import { mulberry32 } from './random.js';
 
 // ---- seeded randomness ------------------------------------------------------------------------
 
 /** A seeded PRNG (mulberry32) with small helpers. */
 export class Rng {
-  private s: number;
+  private readonly rnd: () => number;
   constructor(seed: number) {
-    this.s = seed >>> 0;
+    this.rnd = mulberry32(seed);
   }
   /** Uniform in [0, 1). */
   next(): number {
-    this.s = (this.s + 0x6d2b79f5) >>> 0;
-    let t = this.s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.rnd();
   }
   /** Integer in [lo, hi]. */
   int(lo: number, hi: number): number {
@@ -258,6 +255,21 @@ export async function setupEnv(seed = 20240611): Promise<Env> {
     paths,
     read: (name) => spark.read.parquet(paths[name]),
   };
+}
+
+/** An Env and Kindling's DataFrame of each of its tables. */
+export interface Tables {
+  readonly env: Env;
+  readonly facts: DataFrame;
+  readonly dims: DataFrame;
+  readonly small: DataFrame;
+  readonly empty: DataFrame;
+}
+
+/** setupEnv() and every table read by Kindling: the common beforeAll of the DataFrame suites. */
+export async function setupTables(seed?: number): Promise<Tables> {
+  const env = await setupEnv(seed);
+  return { env, facts: await env.read('facts'), dims: await env.read('dims'), small: await env.read('small'), empty: await env.read('empty') };
 }
 
 /** Closes DuckDB and removes the temporary directory. */

@@ -1,0 +1,747 @@
+/**
+ * The binder: SQL AST -> analyzed LogicalPlan, built with the analyzer functions and DataFrame
+ * methods the DataFrame API uses, so `spark.sql(...)` and the equivalent DataFrame code give the same
+ * plan. Spark's analysis rules it follows:
+ *
+ * - relations: temp views, CTEs, FROM subqueries and files; a relation referenced twice gets fresh
+ *   attribute ids the second time (Spark's DeduplicateRelations), under a SubqueryAlias so `t.col` works;
+ * - GROUP BY ordinals and select aliases; HAVING and ORDER BY in an aggregate query resolve against the
+ *   select list first, then grouping expressions and aggregate calls (added as hidden aggregate outputs
+ *   and projected away); ORDER BY in a plain query may name input columns not selected (added, then
+ *   projected away);
+ * - UNION ALL -> Union (widened like `DataFrame.union`), UNION -> Distinct(Union), INTERSECT / EXCEPT ->
+ *   Distinct(left semi / anti join on null-safe equality of every column) (ReplaceIntersectWithSemiJoin);
+ * - `[NOT] IN (subquery)` and `[NOT] EXISTS` as top-level WHERE conjuncts -> left semi / anti joins,
+ *   equality-correlated ones on their correlation predicates (NOT IN null-aware: `a = x OR isnull(a = x)`);
+ *   uncorrelated scalar subqueries -> a cross join with a one-row aggregate; correlated scalar aggregates
+ *   (`(SELECT avg(x) FROM t WHERE t.k = o.k)`) -> a left join with the aggregate grouped by the
+ *   correlation keys (RewriteCorrelatedScalarSubquery);
+ * - ROLLUP / CUBE / GROUPING SETS -> a union of one aggregate per grouping set, the keys left out of a
+ *   set reading as NULL (Expand + Aggregate without grouping_id);
+ * - window calls in the select list -> Window nodes below the projection (projectWithWindows).
+ */
+import { AnalysisError, InvalidArgumentError, NotImplementedError } from '../errors.js';
+import { DataTypes } from '../types/data-type.js';
+import { Schema } from '../types/schema.js';
+import {
+  type AttributeRef,
+  type Expr,
+  type SortOrder,
+  conjunction,
+  exprExists,
+  exprName,
+  mapChildren,
+  referencedIds as referencedIdsOf,
+  newExprId,
+  transformUp,
+} from '../plan/expression.js';
+import { type JoinType, type LogicalPlan, outputOf, toAttribute } from '../plan/logical-plan.js';
+import { typeOfResolved } from '../plan/typing.js';
+import { castTo, checkAggregateExpressions, exprKey, projectWithWindows, resolveColumn, resolveExpr, toNamed } from '../plan/analyzer.js';
+import type { SparkSession } from '../api/session.js';
+import { DataFrame } from '../api/dataframe.js';
+import { Column } from '../api/column.js';
+import type { Catalog } from './catalog.js';
+import { unknownTable } from './catalog.js';
+import type { Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr } from './ast.js';
+import { containsAggregate, sqlChildren, translateExpr, type TranslateHooks } from './translate.js';
+
+/** What binding needs from the session. */
+export interface BindContext {
+  readonly session: SparkSession;
+  readonly catalog: Catalog;
+  /** Plans of file relations (``parquet.`path` ``), read before binding (reading a footer is I/O); key `format:path`. */
+  readonly files: ReadonlyMap<string, LogicalPlan>;
+}
+
+/** A correlated subquery being bound: the outer columns it may see and the predicates it pulls up. */
+interface Correlation {
+  readonly outer: readonly AttributeRef[];
+  /** True when the subquery's shape allows pulling correlated WHERE conjuncts into a join. */
+  readonly allowed: boolean;
+  /** Correlated conjuncts, resolved against [...outer, ...inner FROM output]. */
+  readonly conds: Expr[];
+  /** The FROM + uncorrelated WHERE plan, and the resolved select items over it (set when conds is non-empty). */
+  fromPlan?: LogicalPlan;
+  items?: Expr[];
+  /** A correlated scalar subquery with an aggregate: its correlated equalities as (outer expression, inner grouping key). */
+  keys?: { outer: Expr; inner: AttributeRef }[];
+  /** The value of the correlated aggregate for an outer row without matches (count: 0), when not null. */
+  emptyValue?: Expr;
+}
+
+type SubqueryExpr = Extract<SqlExpr, { kind: 'scalarSubquery' | 'inSubquery' | 'exists' }>;
+
+/** Binds the queries of one statement. */
+export class Binder {
+  private readonly usedIds = new Set<number>();
+  private readonly ctes: Map<string, LogicalPlan>[] = [];
+
+  constructor(private readonly ctx: BindContext) {}
+
+  /** Binds a query to an analyzed logical plan. */
+  bindQuery(q: Query, corr?: Correlation): LogicalPlan {
+    const scope = new Map<string, LogicalPlan>();
+    this.ctes.push(scope);
+    try {
+      for (const cte of q.with) {
+        let plan = this.bindQuery(cte.query);
+        if (cte.columns) plan = renameColumns(plan, cte.columns, `WITH ${cte.name}`);
+        scope.set(cte.name.toLowerCase(), plan);
+      }
+      let plan: LogicalPlan;
+      if (q.body.kind === 'select') plan = this.bindSelect(q.body, q.orderBy, corr);
+      else {
+        plan = this.bindTerm(q.body);
+        if (q.orderBy.length) plan = { kind: 'sort', child: plan, orders: this.outputOrders(q.orderBy, outputOf(plan)) };
+      }
+      if (q.offset) throw new NotImplementedError('OFFSET (the engine has no offset operator yet)');
+      if (q.limit) plan = { kind: 'limit', child: plan, n: constantInt(q.limit, 'LIMIT') };
+      return plan;
+    } finally {
+      this.ctes.pop();
+    }
+  }
+
+  private bindTerm(t: QueryTerm): LogicalPlan {
+    switch (t.kind) {
+      case 'select':
+        return this.bindSelect(t, []);
+      case 'nested':
+        return this.bindQuery(t.query);
+      case 'setOp': {
+        const left = this.bindTerm(t.left);
+        const right = this.bindTerm(t.right);
+        const l = this.df(left);
+        const r = this.df(right);
+        if (t.op === 'union') {
+          const u = l.union(r).plan;
+          return t.all ? u : { kind: 'distinct', child: u };
+        }
+        if (t.all) throw new NotImplementedError(`${t.op.toUpperCase()} ALL (only ${t.op.toUpperCase()} [DISTINCT] is supported)`);
+        // Widen both sides like union, then a null-safe semi/anti join on every column, then distinct.
+        const widened = l.union(r).plan as Extract<LogicalPlan, { kind: 'union' }>;
+        const [wl, wr] = widened.children as [LogicalPlan, LogicalPlan];
+        const lo = outputOf(wl);
+        const ro = outputOf(wr);
+        const cond = conjunction(lo.map((a, i): Expr => ({ kind: 'binary', op: '<=>', left: a, right: ro[i]! })))!;
+        const joinType: JoinType = t.op === 'intersect' ? 'left_semi' : 'left_anti';
+        return { kind: 'distinct', child: { kind: 'join', left: wl, right: wr, joinType, condition: resolveExpr(cond, [...lo, ...ro]) } };
+      }
+    }
+  }
+
+  // ---- SELECT ---------------------------------------------------------------------------------
+
+  private bindSelect(core: SelectCore, orderBy: readonly SortItem[], corr?: Correlation): LogicalPlan {
+    let plan = this.bindFrom(core.from);
+    const visible = outputOf(plan);
+    // Names resolve against the FROM clause's columns plus scalar subquery values, never against the
+    // helper columns a correlated subquery's join brings along (its grouping keys).
+    const scope: AttributeRef[] = [...visible];
+
+    // Scalar subqueries in WHERE and SELECT: cross-joined one-row plans, referenced by attribute.
+    const scalars = new Map<SqlExpr, Expr>();
+    const scalarSources = [...(core.where ? [core.where] : []), ...core.items.map((i) => i.expr)];
+    for (const s of scalarSources) {
+      for (const sq of collectSubqueries(s)) {
+        if (sq.kind !== 'scalarSubquery') continue;
+        const { plan: joined, value } = this.joinScalar(plan, sq, visible);
+        plan = joined;
+        scalars.set(sq, value);
+        scope.push(value as AttributeRef);
+      }
+    }
+    const hooks: TranslateHooks = {
+      subquery: (e) => {
+        const v = scalars.get(e);
+        if (v) return v;
+        throw new NotImplementedError(
+          `${e.kind === 'exists' ? 'EXISTS' : 'IN'} (subquery) at line ${e.pos.line}, column ${e.pos.column}: subqueries of this kind are only supported as AND-ed conditions of WHERE`,
+        );
+      },
+    };
+
+    if (core.where) {
+      const filters: Expr[] = [];
+      const semis: SqlExpr[] = [];
+      for (const c of sqlConjuncts(core.where)) {
+        const inner = c.kind === 'unary' && c.op === 'not' ? c.child : c;
+        if (inner.kind === 'exists' || inner.kind === 'inSubquery') semis.push(c);
+        else {
+          const p = this.bindPredicate(c, scope, hooks, corr);
+          if (p) filters.push(p);
+        }
+      }
+      const cond = conjunction(filters);
+      if (cond) plan = { kind: 'filter', child: plan, condition: checkFilter(resolveExpr(cond, scope)) };
+      for (const s of semis) plan = this.bindSemiJoin(plan, scope, s, hooks);
+    }
+
+    const input = scope;
+    const isAggregate = core.groupBy !== undefined || core.having !== undefined || core.items.some((i) => containsAggregate(i.expr));
+    if (isAggregate) return this.bindAggregate(core, orderBy, plan, scope, visible, hooks, corr);
+
+    const items = this.namedItems(core.items, input, visible, hooks);
+    if (corr && corr.conds.length > 0) {
+      corr.fromPlan = plan;
+      corr.items = items;
+    }
+    // Window function calls are computed by Window nodes below the projection (ExtractWindowExpressions).
+    let project: LogicalPlan = projectWithWindows(plan, items);
+    if (core.distinct) project = { kind: 'distinct', child: project };
+    if (orderBy.length === 0) return project;
+
+    // ORDER BY: select output first, then input columns (added to the projection, then removed).
+    const out = outputOf(project);
+    const missing: AttributeRef[] = [];
+    const orders = orderBy.map((o): SortOrder => {
+      const ord = ordinal(o.expr, out);
+      const expr = ord ?? this.resolveWithFallback(translateExpr(o.expr, hooks), out, input, missing);
+      if (exprExists(expr, (x) => x.kind === 'agg')) {
+        throw new AnalysisError(`aggregate function in ORDER BY of a query without GROUP BY or aggregates in its select list: ${exprName(expr)}`);
+      }
+      if (exprExists(expr, (x) => x.kind === 'window')) {
+        throw new NotImplementedError(`a window function in ORDER BY (${exprName(expr)}); select it with an alias and order by the alias`);
+      }
+      return sortOrder(expr, o);
+    });
+    if (missing.length === 0) return { kind: 'sort', child: project, orders };
+    if (core.distinct) {
+      throw new AnalysisError(`ORDER BY ${missing.map((m) => m.name).join(', ')}: with SELECT DISTINCT, ORDER BY may only use selected columns`);
+    }
+    const widened: LogicalPlan = projectWithWindows(plan, [...items, ...missing]);
+    return { kind: 'project', child: { kind: 'sort', child: widened, orders }, exprs: out };
+  }
+
+  /** Select items as named expressions; `*` expands to the FROM clause's columns only. */
+  private namedItems(items: readonly SelectItem[], input: readonly AttributeRef[], visible: readonly AttributeRef[], hooks: TranslateHooks): Expr[] {
+    const out: Expr[] = [];
+    for (const item of items) {
+      if (item.expr.kind === 'star') {
+        const q = item.expr.qualifier;
+        const attrs = q ? visible.filter((a) => a.qualifier?.toLowerCase() === q.toLowerCase()) : visible;
+        if (q && attrs.length === 0) {
+          const quals = [...new Set(visible.map((a) => a.qualifier).filter((x): x is string => !!x))];
+          throw new AnalysisError(`cannot resolve '${q}.*': no relation in FROM is called '${q}' (relations: ${quals.join(', ') || '(none)'})`);
+        }
+        out.push(...attrs);
+        continue;
+      }
+      const e = translateExpr(item.expr, hooks);
+      const resolved = resolveExpr(item.alias !== undefined ? { kind: 'alias', child: e, name: item.alias, id: newExprId() } : e, input);
+      out.push(toNamed(resolved));
+    }
+    if (out.length === 0) throw new AnalysisError('SELECT list is empty (no columns matched the star)');
+    return out;
+  }
+
+  private bindAggregate(
+    core: SelectCore,
+    orderBy: readonly SortItem[],
+    child: LogicalPlan,
+    input: readonly AttributeRef[],
+    visible: readonly AttributeRef[],
+    hooks: TranslateHooks,
+    corr: Correlation | undefined,
+  ): LogicalPlan {
+    if (corr && corr.conds.length > 0) return this.bindCorrelatedAggregate(core, child, input, visible, hooks, corr);
+    // Window calls over an aggregate (`rank() OVER (ORDER BY sum(v))`) are computed above it.
+    const isWindowItem = core.items.map((i) => hasWindowCall(i.expr));
+    const hasWindows = isWindowItem.some(Boolean);
+    if (hasWindows && (core.distinct || core.items.some((i) => i.expr.kind === 'star'))) {
+      throw new NotImplementedError('window functions in an aggregate query with SELECT DISTINCT or *');
+    }
+    const translatedItems = core.items.map((i) => (i.expr.kind === 'star' ? undefined : translateExpr(i.expr, hooks)));
+    const resolveGroupItem = (g: SqlExpr): Expr => {
+      if (g.kind === 'literal' && typeof g.value === 'number' && g.type.kind === 'int32') {
+        const n = g.value;
+        const item = core.items[n - 1];
+        if (!item || n < 1) throw new AnalysisError(`GROUP BY position ${n} is not in the select list (which has ${core.items.length} items)`);
+        const e = translatedItems[n - 1];
+        if (!e) throw new AnalysisError(`GROUP BY position ${n} refers to '*', which cannot be grouped by position`);
+        if (containsAggregate(item.expr) || isWindowItem[n - 1]) {
+          throw new AnalysisError(`GROUP BY position ${n} refers to an aggregate or window function (${exprName(e)})`);
+        }
+        return resolveExpr(e, input);
+      }
+      const e = translateExpr(g, hooks);
+      try {
+        return resolveExpr(e, input);
+      } catch (err) {
+        // Spark's group-by-alias: a name that is not a column may be a select alias.
+        if (g.kind === 'column' && g.parts.length === 1) {
+          const i = core.items.findIndex((it) => it.alias?.toLowerCase() === g.parts[0]!.toLowerCase());
+          if (i >= 0 && !containsAggregate(core.items[i]!.expr)) return resolveExpr(translatedItems[i]!, input);
+        }
+        throw err;
+      }
+    };
+    const groupBy: Expr[] = (core.groupBy?.exprs ?? []).map(resolveGroupItem);
+    const sets = groupingSets(core, groupBy, resolveGroupItem);
+    for (const g of groupBy) {
+      if (exprExists(g, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in GROUP BY: ${exprName(g)}`);
+    }
+    const aggregates = this.namedItems(core.items.filter((_, i) => !isWindowItem[i]), input, visible, hooks);
+    checkAggregateExpressions(groupBy, aggregates);
+    const visibleCount = aggregates.length;
+    const state: AggState = { input, groupBy, aggregates, visibleCount, extra: [] };
+    let having: Expr | undefined;
+    // Scalar subqueries in HAVING are cross-joined onto the aggregate's output (q11-style).
+    const havingScalars: { sq: Extract<SqlExpr, { kind: 'scalarSubquery' }>; plan: LogicalPlan; value: Expr }[] = [];
+    if (core.having) {
+      const scalarValues = new Map<SqlExpr, Expr>();
+      for (const sq of collectSubqueries(core.having)) {
+        if (sq.kind !== 'scalarSubquery') throw new NotImplementedError(`${sq.kind === 'exists' ? 'EXISTS' : 'IN'} (subquery) in HAVING`);
+        const { plan: one, value } = this.scalarPlan(sq, []);
+        havingScalars.push({ sq, plan: one, value });
+        scalarValues.set(sq, value);
+        state.extra.push(...outputOf(one));
+      }
+      const havingHooks: TranslateHooks = { subquery: (e) => scalarValues.get(e)! };
+      having = checkFilter(this.resolveInAggregate(translateExpr(core.having, havingHooks), state));
+    }
+    // The select list in order: aggregate outputs, and window items resolved over the aggregate's output.
+    let next = 0;
+    const finalList: Expr[] = core.items.map((item, i): Expr => {
+      if (!isWindowItem[i]) return toAttribute(aggregates[next++]!);
+      const e = this.resolveInAggregate(translateExpr(item.expr, hooks), state);
+      return item.alias !== undefined ? { kind: 'alias', child: e, name: item.alias, id: newExprId() } : toNamed(e);
+    });
+    const finalOut = finalList.map(toAttribute);
+    let orders: SortOrder[] = [];
+    if (orderBy.length) {
+      const out = hasWindows ? finalOut : aggregates.slice(0, visibleCount).map(toAttribute);
+      orders = orderBy.map((o) => {
+        const name = o.expr.kind === 'column' && o.expr.parts.length === 1 ? o.expr.parts[0]!.toLowerCase() : undefined;
+        const windowAlias = hasWindows && name !== undefined ? finalOut.find((a, i) => isWindowItem[i] && a.name.toLowerCase() === name) : undefined;
+        return sortOrder(ordinal(o.expr, out) ?? windowAlias ?? this.resolveInAggregate(translateExpr(o.expr, hooks), state), o);
+      });
+    }
+    checkAggregateExpressions(groupBy, aggregates);
+    let plan: LogicalPlan = sets
+      ? expandGroupingSets(child, groupBy, aggregates, sets)
+      : { kind: 'aggregate', child, groupBy, aggregates };
+    for (const h of havingScalars) plan = { kind: 'join', left: plan, right: h.plan, joinType: 'cross' };
+    const out = aggregates.slice(0, visibleCount).map(toAttribute);
+    const hidden = aggregates.length > visibleCount || havingScalars.length > 0;
+    if (having) plan = { kind: 'filter', child: plan, condition: having };
+    if (hasWindows) {
+      const ids = new Set(finalOut.map((a) => a.id));
+      const carried = outputOf(plan).filter((a) => !ids.has(a.id));
+      plan = projectWithWindows(plan, [...finalList, ...carried]);
+      if (orders.length) plan = { kind: 'sort', child: plan, orders };
+      return carried.length ? { kind: 'project', child: plan, exprs: finalOut } : plan;
+    }
+    if (core.distinct) {
+      if (hidden && orders.length) throw new AnalysisError('with SELECT DISTINCT, ORDER BY may only use selected columns');
+      if (hidden) plan = { kind: 'project', child: plan, exprs: out };
+      plan = { kind: 'distinct', child: plan };
+      return orders.length ? { kind: 'sort', child: plan, orders } : plan;
+    }
+    if (orders.length) plan = { kind: 'sort', child: plan, orders };
+    return hidden ? { kind: 'project', child: plan, exprs: out } : plan;
+  }
+
+  /**
+   * Resolves a HAVING / ORDER BY expression of an aggregate query: names first against the select
+   * list, then grouping expressions and aggregate calls against the input, the latter added to the
+   * aggregate's outputs as hidden columns.
+   */
+  private resolveInAggregate(e: Expr, st: AggState): Expr {
+    const visibleOut = () => st.aggregates.slice(0, st.visibleCount).map(toAttribute);
+    const rewrite = (x: Expr): Expr => {
+      if (x.kind === 'agg') return aggOutput(resolveExpr(x, st.input), st);
+      if (x.kind === 'literal') return x;
+      if (x.kind === 'unresolved') {
+        const a = tryResolveColumn(x, visibleOut());
+        if (a) return a;
+      }
+      if (!exprExists(x, (y) => y.kind === 'agg')) {
+        let r: Expr | undefined;
+        try {
+          r = resolveExpr(x, st.input);
+        } catch (err) {
+          if (x.kind === 'unresolved') resolveColumn(x.name, x.qualifier, [...visibleOut(), ...st.input]);
+          if (isAmbiguity(err)) throw err;
+        }
+        if (r) {
+          const k = exprKey(r);
+          if (st.groupBy.some((g) => exprKey(g) === k)) return aggOutput(r, st);
+          if (x.kind === 'unresolved') {
+            throw new AnalysisError(
+              `column '${exprName(r)}' is neither grouped nor aggregated; add it to GROUP BY or wrap it in an aggregate function such as first(${exprName(r)})`,
+            );
+          }
+        }
+      }
+      return mapChildren(x, rewrite);
+    };
+    return resolveExpr(rewrite(e), [...st.aggregates.map(toAttribute), ...st.extra]);
+  }
+
+  /**
+   * A correlated scalar subquery with aggregates (`(SELECT avg(x) FROM t WHERE t.k = outer.k)`):
+   * the correlated equalities' inner sides become grouping keys, output after the value, and the
+   * caller left-joins the result on the outer sides (Spark's RewriteCorrelatedScalarSubquery).
+   */
+  private bindCorrelatedAggregate(
+    core: SelectCore,
+    child: LogicalPlan,
+    input: readonly AttributeRef[],
+    visible: readonly AttributeRef[],
+    hooks: TranslateHooks,
+    corr: Correlation,
+  ): LogicalPlan {
+    if (core.groupBy || core.having || core.distinct) {
+      throw new NotImplementedError('a correlated scalar subquery with GROUP BY, HAVING or DISTINCT');
+    }
+    const innerIds = new Set(input.map((a) => a.id));
+    const outerIds = new Set(corr.outer.map((a) => a.id));
+    const keys: { outer: Expr; inner: Expr }[] = [];
+    for (const c of corr.conds) {
+      const sides = c.kind === 'binary' && c.op === '=' ? [c.left, c.right] : undefined;
+      const only = (e: Expr, ids: Set<number>) => { const r = referencedIdsOf(e); return r.size > 0 && [...r].every((i) => ids.has(i)); };
+      if (sides && only(sides[0]!, innerIds) && only(sides[1]!, outerIds)) keys.push({ inner: sides[0]!, outer: sides[1]! });
+      else if (sides && only(sides[1]!, innerIds) && only(sides[0]!, outerIds)) keys.push({ inner: sides[1]!, outer: sides[0]! });
+      else throw new NotImplementedError(`a correlated scalar subquery whose correlation ${exprName(c)} is not an equality between an inner and an outer expression`);
+    }
+    const items = this.namedItems(core.items, input, visible, hooks);
+    if (items.length !== 1) throw new AnalysisError(`a scalar subquery must return one column, got ${items.length}`);
+    const groupBy = keys.map((k) => k.inner);
+    const keyOutputs = groupBy.map((g): Expr => ({ kind: 'alias', child: g, name: exprName(g), id: newExprId() }));
+    checkAggregateExpressions(groupBy, items);
+    corr.keys = keys.map((k, i) => ({ outer: k.outer, inner: toAttribute(keyOutputs[i]!) }));
+    // The count bug: an outer row without matches gets no group, so count must read 0, not NULL.
+    const item = items[0]!.kind === 'alias' ? (items[0] as { child: Expr }).child : items[0]!;
+    if (item.kind === 'agg' && item.fn.startsWith('count')) corr.emptyValue = { kind: 'literal', value: 0n, type: DataTypes.Long };
+    return { kind: 'aggregate', child, groupBy, aggregates: [...items, ...keyOutputs] };
+  }
+
+  /** Resolves column leaves against `primary`, falling back to `secondary` (recording those in `missing`). */
+  private resolveWithFallback(e: Expr, primary: readonly AttributeRef[], secondary: readonly AttributeRef[], missing: AttributeRef[]): Expr {
+    const leaves = transformUp(e, (x) => {
+      if (x.kind !== 'unresolved') return x;
+      const a = tryResolveColumn(x, primary);
+      if (a) return a;
+      const b = resolveColumn(x.name, x.qualifier, secondary);
+      if (!primary.some((p) => p.id === b.id) && !missing.some((m) => m.id === b.id)) missing.push(b);
+      return b;
+    });
+    return resolveExpr(leaves, [...primary, ...missing]);
+  }
+
+  /** A WHERE conjunct: resolved against the plan, or (inside a correlated subquery) pulled up as a correlation predicate. */
+  private bindPredicate(c: SqlExpr, input: readonly AttributeRef[], hooks: TranslateHooks, corr: Correlation | undefined): Expr | undefined {
+    const e = translateExpr(c, hooks);
+    if (!corr) return e;
+    let outerRefs = 0;
+    const leaves = transformUp(e, (x) => {
+      if (x.kind !== 'unresolved') return x;
+      const a = tryResolveColumn(x, input);
+      if (a) return a;
+      const o = tryResolveColumn(x, corr.outer);
+      if (!o) return resolveColumn(x.name, x.qualifier, input); // the unknown-column error
+      outerRefs++;
+      return o;
+    });
+    if (outerRefs === 0) return leaves;
+    if (!corr.allowed) {
+      throw new NotImplementedError(
+        `correlated subquery (the condition ${exprName(e)} refers to the outer query): only [NOT] EXISTS and [NOT] IN subqueries without aggregation, ` +
+          `correlated through AND-ed WHERE conditions, are supported`,
+      );
+    }
+    corr.conds.push(resolveExpr(leaves, [...corr.outer, ...input]));
+    return undefined;
+  }
+
+  /** `[NOT] EXISTS (q)` / `x [NOT] IN (q)` as a WHERE conjunct -> a left semi / anti join. */
+  private bindSemiJoin(plan: LogicalPlan, outer: readonly AttributeRef[], c: SqlExpr, hooks: TranslateHooks): LogicalPlan {
+    const negatedOuter = c.kind === 'unary' && c.op === 'not';
+    const sq = (negatedOuter ? (c as { child: SqlExpr }).child : c) as Extract<SqlExpr, { kind: 'exists' | 'inSubquery' }>;
+    const negated = negatedOuter !== sq.negated;
+    const corr: Correlation = { outer, allowed: isSimpleSubquery(sq.query), conds: [] };
+    const sub = this.bindQuery(sq.query, corr);
+    const joinType: JoinType = negated ? 'left_anti' : 'left_semi';
+    const correlated = corr.conds.length > 0;
+    const right = correlated ? corr.fromPlan! : sub;
+    const rout = outputOf(right);
+    const conds: Expr[] = [...corr.conds];
+    if (sq.kind === 'inSubquery') {
+      const values = correlated ? corr.items! : outputOf(sub);
+      if (values.length !== 1) throw new AnalysisError(`IN (subquery) needs a subquery with exactly one column, got ${values.length} (${values.map(exprName).join(', ')})`);
+      const v = values[0]!;
+      const value = v.kind === 'alias' ? v.child : v;
+      const child = resolveExpr(translateExpr(sq.child, hooks), outer);
+      const eq = resolveExpr({ kind: 'binary', op: '=', left: child, right: value }, [...outer, ...rout]);
+      // NOT IN is null-aware: a null on either side makes the row unknown, so it is dropped.
+      conds.unshift(negated ? { kind: 'binary', op: 'or', left: eq, right: { kind: 'unary', op: 'isNull', child: eq } } : eq);
+    }
+    return { kind: 'join', left: plan, right, joinType, ...(conds.length ? { condition: conjunction(conds)! } : {}) };
+  }
+
+  /** Joins a scalar subquery onto `plan` (cross join, or left join on its correlation keys); returns its value. */
+  private joinScalar(plan: LogicalPlan, sq: Extract<SqlExpr, { kind: 'scalarSubquery' }>, visible: readonly AttributeRef[]): { plan: LogicalPlan; value: Expr } {
+    const { plan: one, value, keys, emptyValue } = this.scalarPlan(sq, visible);
+    if (!keys) return { plan: { kind: 'join', left: plan, right: one, joinType: 'cross' }, value };
+    const lout = outputOf(plan);
+    const rout = outputOf(one);
+    const cond = conjunction(keys.map((k): Expr => ({ kind: 'binary', op: '=', left: k.outer, right: k.inner })))!;
+    const joined: LogicalPlan = { kind: 'join', left: plan, right: one, joinType: 'left', condition: resolveExpr(cond, [...lout, ...rout]) };
+    if (!emptyValue) return { plan: joined, value };
+    // Named like the subquery's column so the select list's generated name stays the same.
+    const filled: Expr = { kind: 'alias', child: { kind: 'call', name: 'coalesce', args: [value, emptyValue] }, name: value.name, id: newExprId() };
+    const withFill: LogicalPlan = { kind: 'project', child: joined, exprs: [...outputOf(joined), resolveExpr(filled, outputOf(joined))] };
+    return { plan: withFill, value: toAttribute(outputOf(withFill).at(-1)!) };
+  }
+
+  /** The plan of a scalar subquery: one row (uncorrelated) or one row per correlation key. */
+  private scalarPlan(
+    sq: Extract<SqlExpr, { kind: 'scalarSubquery' }>,
+    visible: readonly AttributeRef[],
+  ): { plan: LogicalPlan; value: AttributeRef; keys?: { outer: Expr; inner: AttributeRef }[]; emptyValue?: Expr } {
+    const q = sq.query;
+    const allowed = q.with.length === 0 && !q.limit && !q.offset && q.body.kind === 'select' && q.body.items.some((i) => containsAggregate(i.expr));
+    const corr: Correlation = { outer: visible, allowed, conds: [] };
+    const sub = this.bindQuery(q, corr);
+    const out = outputOf(sub);
+    if (corr.keys) return { plan: sub, value: out[0]!, keys: corr.keys, ...(corr.emptyValue ? { emptyValue: corr.emptyValue } : {}) };
+    if (out.length !== 1) {
+      throw new AnalysisError(`a scalar subquery must return one column, got ${out.length} (${out.map((a) => a.name).join(', ')}) at line ${sq.pos.line}, column ${sq.pos.column}`);
+    }
+    let one = sub;
+    if (!isOneRowAggregate(sub)) {
+      // At most one row is expected (Spark fails at run time otherwise); first() keeps one row, null when empty.
+      const a = out[0]!;
+      one = { kind: 'aggregate', child: sub, groupBy: [], aggregates: [{ kind: 'alias', child: { kind: 'agg', fn: 'first', arg: a, ignoreNulls: false }, name: a.name, id: newExprId() }] };
+    }
+    return { plan: one, value: outputOf(one)[0]! };
+  }
+
+  // ---- FROM -----------------------------------------------------------------------------------
+
+  private bindFrom(rels: readonly Relation[]): LogicalPlan {
+    if (rels.length === 0) {
+      // SELECT without FROM: one row, no columns.
+      return this.ctx.session.createDataFrame([{}], new Schema([])).plan;
+    }
+    let plan = this.bindRelation(rels[0]!);
+    for (const r of rels.slice(1)) plan = this.df(plan).join(this.df(this.bindRelation(r)), undefined, 'cross').plan;
+    return plan;
+  }
+
+  private bindRelation(r: Relation): LogicalPlan {
+    switch (r.kind) {
+      case 'table': {
+        const name = r.name.join('.');
+        const cte = r.name.length === 1 ? this.findCte(name) : undefined;
+        if (cte) return this.reference(cte, r.alias ?? r.name[0]!);
+        const view = this.ctx.catalog.find(name);
+        if (!view) throw unknownTable(name, [...this.cteNames(), ...this.ctx.catalog.listTables()]);
+        return this.reference(view.plan, r.alias ?? r.name[r.name.length - 1]!);
+      }
+      case 'file': {
+        const plan = this.ctx.files.get(`${r.format}:${r.path}`);
+        if (!plan) throw new NotImplementedError(`reading ${r.format} files in SQL (only parquet.\`path\` is supported)`);
+        return this.reference(plan, r.alias ?? r.path);
+      }
+      case 'subquery': {
+        let plan = this.bindQuery(r.query);
+        if (r.columns) plan = renameColumns(plan, r.columns, `subquery ${r.alias ?? ''}`);
+        return r.alias ? { kind: 'subqueryAlias', child: plan, alias: r.alias } : plan;
+      }
+      case 'join': {
+        const left = this.df(this.bindRelation(r.left));
+        const right = this.df(this.bindRelation(r.right));
+        const how = r.joinType;
+        if (r.natural) {
+          const rn = new Set(right.columns.map((c) => c.toLowerCase()));
+          const common = left.columns.filter((c) => rn.has(c.toLowerCase()));
+          return common.length ? left.join(right, common, how).plan : left.join(right, undefined, how === 'inner' ? 'cross' : how).plan;
+        }
+        if (r.using) return left.join(right, r.using, how).plan;
+        if (r.on) {
+          if (exprContainsSubquery(r.on)) throw new NotImplementedError('subqueries in JOIN ... ON conditions');
+          return left.join(right, new Column(translateExpr(r.on)), how).plan;
+        }
+        if (how === 'inner' || how === 'cross') return left.join(right, undefined, 'cross').plan;
+        throw new AnalysisError(`${how.toUpperCase().replace('_', ' ')} JOIN needs an ON or USING clause`);
+      }
+    }
+  }
+
+  /** A named relation in FROM: fresh ids if its columns are already used in this statement, then a SubqueryAlias. */
+  private reference(plan: LogicalPlan, alias: string): LogicalPlan {
+    const out = outputOf(plan);
+    let p = plan;
+    if (out.some((a) => this.usedIds.has(a.id))) {
+      p = { kind: 'project', child: plan, exprs: out.map((a): Expr => ({ kind: 'alias', child: a, name: a.name, id: newExprId() })) };
+    }
+    for (const a of outputOf(p)) this.usedIds.add(a.id);
+    return { kind: 'subqueryAlias', child: p, alias };
+  }
+
+  private findCte(name: string): LogicalPlan | undefined {
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const p = this.ctes[i]!.get(name.toLowerCase());
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  private cteNames(): string[] {
+    return this.ctes.flatMap((m) => [...m.keys()]);
+  }
+
+  /** ORDER BY of a set operation / the output of a query: output names and ordinals only. */
+  private outputOrders(items: readonly SortItem[], out: readonly AttributeRef[]): SortOrder[] {
+    return items.map((o) => sortOrder(ordinal(o.expr, out) ?? resolveExpr(translateExpr(o.expr), out), o));
+  }
+
+  private df(plan: LogicalPlan): DataFrame {
+    return new DataFrame(this.ctx.session, plan);
+  }
+}
+
+interface AggState {
+  readonly input: readonly AttributeRef[];
+  readonly groupBy: readonly Expr[];
+  readonly aggregates: Expr[];
+  readonly visibleCount: number;
+  /** Other attributes a HAVING may use (scalar subquery values joined onto the aggregate). */
+  readonly extra: AttributeRef[];
+}
+
+/** The aggregate output computing `r` (an existing one with the same expression, or a new hidden one). */
+function aggOutput(r: Expr, st: AggState): AttributeRef {
+  const k = exprKey(r);
+  const found = st.aggregates.find((a) => exprKey(a) === k);
+  if (found) return toAttribute(found);
+  const named = toNamed(r);
+  st.aggregates.push(named);
+  return toAttribute(named);
+}
+
+function tryResolveColumn(x: Extract<Expr, { kind: 'unresolved' }>, attrs: readonly AttributeRef[]): AttributeRef | undefined {
+  try {
+    return resolveColumn(x.name, x.qualifier, attrs);
+  } catch (err) {
+    if (isAmbiguity(err)) throw err;
+    return undefined;
+  }
+}
+
+function isAmbiguity(err: unknown): boolean {
+  return err instanceof AnalysisError && err.message.includes('ambiguous');
+}
+
+function sortOrder(expr: Expr, o: SortItem): SortOrder {
+  return { expr, ascending: o.ascending, nullsFirst: o.nullsFirst ?? o.ascending };
+}
+
+/** `ORDER BY 2`: the output attribute at that (1-based) position; undefined if not an integer literal. */
+function ordinal(e: SqlExpr, out: readonly AttributeRef[]): Expr | undefined {
+  if (e.kind !== 'literal' || e.type.kind !== 'int32' || typeof e.value !== 'number') return undefined;
+  const a = out[e.value - 1];
+  if (!a || e.value < 1) throw new AnalysisError(`ORDER BY position ${e.value} is not in the select list (which has ${out.length} items)`);
+  return a;
+}
+
+function checkFilter(cond: Expr): Expr {
+  if (exprExists(cond, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in WHERE: ${exprName(cond)}; use HAVING`);
+  if (exprExists(cond, (x) => x.kind === 'window')) {
+    throw new AnalysisError(`window functions are not allowed in WHERE / HAVING: ${exprName(cond)}; compute them in a subquery and filter outside`);
+  }
+  const typed = castTo(cond, DataTypes.Boolean);
+  if (typed.kind === 'cast' && typed.child === cond) throw new AnalysisError(`filter condition ${exprName(cond)} must be boolean`);
+  return typed;
+}
+
+function constantInt(e: SqlExpr, what: string): number {
+  if (e.kind === 'literal' && (typeof e.value === 'number' || typeof e.value === 'bigint') && Number.isInteger(Number(e.value)) && Number(e.value) >= 0) {
+    return Number(e.value);
+  }
+  throw new InvalidArgumentError(`${what} must be a non-negative integer literal`);
+}
+
+/** The AND-ed parts of a SQL condition. */
+function sqlConjuncts(e: SqlExpr): SqlExpr[] {
+  return e.kind === 'binary' && e.op === 'and' ? [...sqlConjuncts(e.left), ...sqlConjuncts(e.right)] : [e];
+}
+
+/** Subquery expressions in `e` (not inside other subqueries). */
+function collectSubqueries(e: SqlExpr, out: SubqueryExpr[] = []): SubqueryExpr[] {
+  if (e.kind === 'scalarSubquery' || e.kind === 'exists' || e.kind === 'inSubquery') out.push(e);
+  for (const c of sqlChildren(e)) collectSubqueries(c, out);
+  return out;
+}
+
+/**
+ * The grouping sets of ROLLUP / CUBE / GROUPING SETS as index lists into `groupBy`; undefined for a
+ * plain GROUP BY.
+ */
+function groupingSets(core: SelectCore, groupBy: readonly Expr[], resolve: (g: SqlExpr) => Expr): number[][] | undefined {
+  const g = core.groupBy;
+  if (!g || g.kind === 'exprs') return undefined;
+  const n = groupBy.length;
+  if (g.kind === 'rollup') return Array.from({ length: n + 1 }, (_, k) => Array.from({ length: n - k }, (_, i) => i));
+  if (g.kind === 'cube') {
+    if (n > 12) throw new AnalysisError(`CUBE over ${n} expressions would make ${2 ** n} grouping sets; at most 12 expressions are allowed`);
+    return Array.from({ length: 2 ** n }, (_, m) => Array.from({ length: n }, (_, i) => i).filter((i) => (m & (1 << (n - 1 - i))) === 0));
+  }
+  if (g.kind !== 'groupingSets') return undefined;
+  const keys = groupBy.map(exprKey);
+  return g.sets.map((set) => set.map((e) => keys.indexOf(exprKey(resolve(e)))));
+}
+
+/**
+ * GROUP BY with grouping sets as a union of one aggregate per set, where the grouping expressions
+ * left out of a set read as NULL in the select list (Spark's Expand + Aggregate, without grouping_id).
+ */
+function expandGroupingSets(child: LogicalPlan, groupBy: readonly Expr[], aggregates: readonly Expr[], sets: readonly number[][]): LogicalPlan {
+  const children = sets.map((set): LogicalPlan => {
+    const dropped = groupBy.filter((_, i) => !set.includes(i)).map(exprKey);
+    const nullOut = (e: Expr): Expr => {
+      if (e.kind === 'agg') return e;
+      if (dropped.includes(exprKey(e))) return { kind: 'literal', value: null, type: typeOfResolved(e).type };
+      return mapChildren(e, nullOut);
+    };
+    const aggs = aggregates.map((a): Expr => {
+      if (a.kind === 'alias') return { ...a, child: nullOut(a.child) };
+      const replaced = nullOut(a);
+      return replaced === a ? a : { kind: 'alias', child: replaced, name: (a as AttributeRef).name, id: (a as AttributeRef).id };
+    });
+    return { kind: 'aggregate', child, groupBy: set.map((i) => groupBy[i]!), aggregates: aggs };
+  });
+  return children.length === 1 ? children[0]! : { kind: 'union', children };
+}
+
+function hasWindowCall(e: SqlExpr): boolean {
+  return (e.kind === 'call' && e.over !== undefined) || sqlChildren(e).some(hasWindowCall);
+}
+
+function exprContainsSubquery(e: SqlExpr): boolean {
+  return collectSubqueries(e).length > 0;
+}
+
+/** A subquery whose correlated WHERE conjuncts can become join conditions: one SELECT without aggregation or limits. */
+function isSimpleSubquery(q: Query): boolean {
+  const b = q.body;
+  return q.with.length === 0 && !q.limit && !q.offset && b.kind === 'select' && !b.groupBy && !b.having && !b.items.some((i) => containsAggregate(i.expr));
+}
+
+function isOneRowAggregate(plan: LogicalPlan): boolean {
+  if (plan.kind === 'aggregate') return plan.groupBy.length === 0;
+  if (plan.kind === 'project' || plan.kind === 'subqueryAlias' || plan.kind === 'sort') return isOneRowAggregate(plan.child);
+  return false;
+}
+
+/** Renames a plan's columns (`WITH t(a, b) AS ...`, `(subquery) AS t(a, b)`). */
+function renameColumns(plan: LogicalPlan, names: readonly string[], what: string): LogicalPlan {
+  const out = outputOf(plan);
+  if (out.length !== names.length) {
+    throw new AnalysisError(`${what}: ${names.length} column names given for ${out.length} columns (${out.map((a) => a.name).join(', ')})`);
+  }
+  return { kind: 'project', child: plan, exprs: out.map((a, i): Expr => ({ kind: 'alias', child: a, name: names[i]!, id: newExprId() })) };
+}

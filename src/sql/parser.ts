@@ -1,0 +1,1063 @@
+/**
+ * A hand-written recursive-descent parser for the Spark SQL dialect, with precedence climbing for
+ * expressions (Spark's SqlBase.g4 precedence: OR < AND < NOT < predicates (IS, IN, BETWEEN, LIKE) <
+ * comparison < | < ^ < & < + - || < * / % DIV < unary < primary). Produces the AST of ast.ts.
+ * Syntax errors are ParseErrors naming line and column, with the offending line and a caret.
+ */
+import { DataTypes, type DataType, parseTypeName } from '../types/data-type.js';
+import { KindlingError } from '../errors.js';
+import type { CellValue } from '../types/values.js';
+import { type Token, tokenize } from './lexer.js';
+import { syntaxError } from './errors.js';
+import type {
+  Cte,
+  FrameBound,
+  GroupBy,
+  IntervalUnit,
+  Pos,
+  Query,
+  QueryTerm,
+  Relation,
+  SelectCore,
+  SelectItem,
+  SortItem,
+  SqlBinaryOp,
+  SqlExpr,
+  SqlJoinType,
+  Statement,
+  WindowSpec,
+} from './ast.js';
+
+/** Words that end an expression or a relation, so they cannot be an alias without AS. */
+const RESERVED = new Set(
+  (
+    'ALL AND ANTI AS ASC BETWEEN BY CASE CAST CROSS CUBE DESC DISTINCT ELSE END EXCEPT EXISTS FALSE FROM FULL GROUP HAVING IN INNER ' +
+    'INTERSECT INTERVAL IS JOIN LATERAL LEFT LIKE ILIKE RLIKE LIMIT MINUS NATURAL NOT NULL NULLS OFFSET ON OR ORDER OUTER OVER RIGHT ROLLUP ' +
+    'SELECT SEMI SETS THEN TRUE UNION USING WHEN WHERE WINDOW WITH GROUPING'
+  ).split(' '),
+);
+
+const INTERVAL_UNITS: Record<string, IntervalUnit> = {
+  YEAR: 'year',
+  YEARS: 'year',
+  MONTH: 'month',
+  MONTHS: 'month',
+  WEEK: 'week',
+  WEEKS: 'week',
+  DAY: 'day',
+  DAYS: 'day',
+  HOUR: 'hour',
+  HOURS: 'hour',
+  MINUTE: 'minute',
+  MINUTES: 'minute',
+  SECOND: 'second',
+  SECONDS: 'second',
+  MILLISECOND: 'millisecond',
+  MILLISECONDS: 'millisecond',
+  MICROSECOND: 'microsecond',
+  MICROSECONDS: 'microsecond',
+};
+
+/** Parses one SQL statement (a trailing `;` is allowed). */
+export function parseStatement(sql: string): Statement {
+  const p = new Parser(sql);
+  const stmt = p.statement();
+  p.accept(';');
+  p.expectEnd('the end of the statement');
+  return stmt;
+}
+
+/** Parses a standalone query (SELECT / WITH / set operations). */
+export function parseQuery(sql: string): Query {
+  const p = new Parser(sql);
+  const q = p.query();
+  p.accept(';');
+  p.expectEnd('the end of the query');
+  return q;
+}
+
+/** Parses one expression (`functions.expr`, `df.filter(text)`). */
+export function parseExpression(sql: string): SqlExpr {
+  const p = new Parser(sql);
+  const e = p.expression();
+  p.expectEnd('the end of the expression');
+  return e;
+}
+
+/** Parses a select item (`selectExpr`): an expression with an optional alias, or a star. */
+export function parseSelectItem(sql: string): SelectItem {
+  const p = new Parser(sql);
+  const item = p.selectItem();
+  p.expectEnd('the end of the expression');
+  return item;
+}
+
+class Parser {
+  private readonly tokens: Token[];
+  private i = 0;
+
+  constructor(private readonly sql: string) {
+    this.tokens = tokenize(sql);
+  }
+
+  // ---- token helpers --------------------------------------------------------------------------
+
+  private get tok(): Token {
+    return this.tokens[this.i]!;
+  }
+
+  private peek(k = 1): Token {
+    return this.tokens[Math.min(this.i + k, this.tokens.length - 1)]!;
+  }
+
+  private pos(t: Token = this.tok): Pos {
+    return { line: t.line, column: t.column };
+  }
+
+  /** True if the current token is the keyword (case-insensitive). */
+  private isWord(w: string, t: Token = this.tok): boolean {
+    return t.kind === 'word' && t.text.toUpperCase() === w;
+  }
+
+  private isOp(op: string, t: Token = this.tok): boolean {
+    return t.kind === 'op' && t.text === op;
+  }
+
+  /** Consumes a keyword or operator if present. */
+  accept(what: string): boolean {
+    if (this.isOp(what) || this.isWord(what)) {
+      this.i++;
+      return true;
+    }
+    return false;
+  }
+
+  private acceptSeq(...words: string[]): boolean {
+    if (words.every((w, k) => this.isWord(w, this.peek(k)) || this.isOp(w, this.peek(k)))) {
+      this.i += words.length;
+      return true;
+    }
+    return false;
+  }
+
+  private expect(what: string, context?: string): Token {
+    const t = this.tok;
+    if (this.accept(what)) return t;
+    throw this.error(`expected ${/^[A-Z]/.test(what) ? what : `'${what}'`}${context ? ` ${context}` : ''}`);
+  }
+
+  expectEnd(what: string): void {
+    if (this.tok.kind !== 'eof') throw this.error(`expected ${what}`);
+  }
+
+  private describe(t: Token): string {
+    switch (t.kind) {
+      case 'eof':
+        return 'the end of the input';
+      case 'string':
+        return `string '${t.text}'`;
+      case 'ident':
+        return `\`${t.text}\``;
+      default:
+        return `'${t.text}'`;
+    }
+  }
+
+  private error(what: string, t: Token = this.tok): KindlingError {
+    return syntaxError(this.sql, t.offset, t.line, t.column, `${what}, found ${this.describe(t)}`);
+  }
+
+  /** An identifier (unquoted non-reserved word or backquoted). */
+  private identifier(what = 'an identifier'): string {
+    const t = this.tok;
+    if (t.kind === 'ident') {
+      this.i++;
+      return t.text;
+    }
+    if (t.kind === 'word' && !RESERVED.has(t.text.toUpperCase())) {
+      this.i++;
+      return t.text;
+    }
+    throw this.error(`expected ${what}`);
+  }
+
+  private isIdentifierStart(t: Token = this.tok): boolean {
+    return t.kind === 'ident' || (t.kind === 'word' && !RESERVED.has(t.text.toUpperCase()));
+  }
+
+  // ---- statements -----------------------------------------------------------------------------
+
+  statement(): Statement {
+    if (this.accept('EXPLAIN')) {
+      const extended = this.accept('EXTENDED') || this.accept('FORMATTED') || (this.accept('CODEGEN'), this.accept('COST'), false);
+      return { kind: 'explain', extended, statement: this.statement() };
+    }
+    if (this.isWord('CREATE')) return this.createView();
+    if (this.accept('DESCRIBE') || this.accept('DESC')) {
+      if (this.accept('QUERY')) return { kind: 'describe', target: this.query() };
+      if (this.isWord('SELECT') || this.isWord('WITH')) return { kind: 'describe', target: this.query() };
+      this.accept('TABLE');
+      this.accept('EXTENDED');
+      return { kind: 'describe', target: this.tableRelation(false) };
+    }
+    if (this.accept('SHOW')) {
+      this.expect('TABLES', 'after SHOW (only SHOW TABLES is supported)');
+      if (this.accept('FROM') || this.accept('IN')) this.identifier('a database name');
+      if (this.accept('LIKE')) {
+        const t = this.tok;
+        if (t.kind !== 'string') throw this.error("expected a pattern string after LIKE");
+        this.i++;
+        return { kind: 'showTables', pattern: t.text };
+      }
+      return { kind: 'showTables' };
+    }
+    if (this.isWord('SELECT') || this.isWord('WITH') || this.isOp('(') || this.isWord('FROM') || this.isWord('TABLE') || this.isWord('VALUES')) {
+      return { kind: 'query', query: this.query() };
+    }
+    throw this.error('expected a statement (SELECT, WITH, CREATE TEMP VIEW, DESCRIBE, SHOW TABLES, EXPLAIN)');
+  }
+
+  private createView(): Statement {
+    this.expect('CREATE');
+    const replace = this.acceptSeq('OR', 'REPLACE');
+    this.accept('GLOBAL');
+    if (!this.accept('TEMPORARY') && !this.accept('TEMP')) throw this.error('expected TEMP or TEMPORARY (only temporary views are supported)');
+    this.expect('VIEW');
+    const ifNotExists = this.acceptSeq('IF', 'NOT', 'EXISTS');
+    const name = this.qualifiedName().join('.');
+    this.expect('AS');
+    return { kind: 'createView', name, replace, ifNotExists, query: this.query() };
+  }
+
+  private qualifiedName(): string[] {
+    const parts = [this.identifier('a table name')];
+    while (this.isOp('.') && (this.peek().kind === 'word' || this.peek().kind === 'ident')) {
+      this.i++;
+      parts.push(this.tok.text);
+      this.i++;
+    }
+    return parts;
+  }
+
+  // ---- queries --------------------------------------------------------------------------------
+
+  query(): Query {
+    const ctes: Cte[] = [];
+    if (this.accept('WITH')) {
+      this.accept('RECURSIVE');
+      do {
+        const name = this.identifier('a CTE name');
+        let columns: string[] | undefined;
+        if (this.isOp('(')) columns = this.identifierList();
+        this.expect('AS', `after the CTE name '${name}'`);
+        this.expect('(', 'before the CTE query');
+        const query = this.query();
+        this.expect(')', 'to close the CTE query');
+        ctes.push({ name, columns, query });
+      } while (this.accept(','));
+    }
+    const body = this.setOperation(0);
+    const orderBy: SortItem[] = [];
+    if (this.acceptSeq('ORDER', 'BY') || this.acceptSeq('SORT', 'BY')) orderBy.push(...this.sortList());
+    let limit: SqlExpr | undefined;
+    let offset: SqlExpr | undefined;
+    for (;;) {
+      if (!limit && this.accept('LIMIT')) {
+        if (this.accept('ALL')) continue;
+        limit = this.expression();
+      } else if (!offset && this.accept('OFFSET')) offset = this.expression();
+      else break;
+    }
+    return { with: ctes, body, orderBy, limit, offset };
+  }
+
+  private sortList(): SortItem[] {
+    const items: SortItem[] = [];
+    do {
+      const expr = this.expression();
+      let ascending = true;
+      if (this.accept('DESC')) ascending = false;
+      else this.accept('ASC');
+      let nullsFirst: boolean | undefined;
+      if (this.accept('NULLS')) {
+        if (this.accept('FIRST')) nullsFirst = true;
+        else if (this.accept('LAST')) nullsFirst = false;
+        else throw this.error('expected FIRST or LAST after NULLS');
+      }
+      items.push({ expr, ascending, nullsFirst });
+    } while (this.accept(','));
+    return items;
+  }
+
+  /** Set operations: INTERSECT binds tighter than UNION/EXCEPT (Spark's precedence). */
+  private setOperation(minPrec: number): QueryTerm {
+    let left = this.queryPrimary();
+    for (;;) {
+      const t = this.tok;
+      const word = t.kind === 'word' ? t.text.toUpperCase() : '';
+      const op = word === 'UNION' ? 'union' : word === 'EXCEPT' || word === 'MINUS' ? 'except' : word === 'INTERSECT' ? 'intersect' : undefined;
+      if (!op) return left;
+      const prec = op === 'intersect' ? 2 : 1;
+      if (prec < minPrec) return left;
+      this.i++;
+      let all = false;
+      if (this.accept('ALL')) all = true;
+      else this.accept('DISTINCT');
+      const right = this.setOperation(prec + 1);
+      left = { kind: 'setOp', op, all, left, right };
+    }
+  }
+
+  private queryPrimary(): QueryTerm {
+    if (this.isOp('(')) {
+      this.i++;
+      const q = this.query();
+      this.expect(')', 'to close the parenthesized query');
+      return { kind: 'nested', query: q };
+    }
+    if (this.accept('TABLE')) {
+      const pos = this.pos();
+      const name = this.qualifiedName();
+      return { kind: 'select', distinct: false, items: [{ expr: { kind: 'star', pos }, pos }], from: [{ kind: 'table', name, pos }] };
+    }
+    if (this.isWord('FROM')) {
+      // Spark's `FROM t SELECT ...` form.
+      this.i++;
+      const from = this.fromList();
+      return this.selectCore(from);
+    }
+    if (!this.isWord('SELECT')) throw this.error('expected SELECT or a parenthesized query');
+    return this.selectCore();
+  }
+
+  private selectCore(fromFirst?: Relation[]): SelectCore {
+    this.expect('SELECT');
+    let distinct = false;
+    if (this.accept('DISTINCT')) distinct = true;
+    else this.accept('ALL');
+    const items: SelectItem[] = [];
+    do items.push(this.selectItem());
+    while (this.accept(','));
+    let from: Relation[] = fromFirst ?? [];
+    if (!fromFirst && this.accept('FROM')) from = this.fromList();
+    let where: SqlExpr | undefined;
+    if (this.accept('WHERE')) where = this.expression();
+    let groupBy: GroupBy | undefined;
+    if (this.acceptSeq('GROUP', 'BY')) groupBy = this.groupBy();
+    let having: SqlExpr | undefined;
+    if (this.accept('HAVING')) having = this.expression();
+    if (this.isWord('WINDOW')) throw this.error('named WINDOW clauses are not supported yet; expected the end of the SELECT');
+    return { kind: 'select', distinct, items, from, where, groupBy, having };
+  }
+
+  selectItem(): SelectItem {
+    const pos = this.pos();
+    if (this.isOp('*')) {
+      this.i++;
+      return { expr: { kind: 'star', pos }, pos };
+    }
+    if (this.isIdentifierStart() && this.isOp('.', this.peek()) && this.isOp('*', this.peek(2))) {
+      const qualifier = this.tok.text;
+      this.i += 3;
+      return { expr: { kind: 'star', qualifier, pos }, pos };
+    }
+    const expr = this.expression();
+    let alias: string | undefined;
+    if (this.accept('AS')) alias = this.identifier('an alias after AS');
+    else if (this.isIdentifierStart()) alias = this.identifier();
+    return { expr, alias, pos };
+  }
+
+  private groupBy(): GroupBy {
+    if ((this.isWord('ROLLUP') || this.isWord('CUBE')) && this.isOp('(', this.peek())) {
+      const kind = this.tok.text.toUpperCase() === 'ROLLUP' ? 'rollup' : 'cube';
+      this.i++;
+      return { kind, exprs: this.parenExprList() };
+    }
+    if (this.acceptSeq('GROUPING', 'SETS')) {
+      this.expect('(', 'after GROUPING SETS');
+      const sets: SqlExpr[][] = [];
+      do {
+        if (this.isOp('(')) sets.push(this.parenExprList(true));
+        else sets.push([this.expression()]);
+      } while (this.accept(','));
+      this.expect(')', 'to close GROUPING SETS');
+      const all: SqlExpr[] = [];
+      for (const s of sets) for (const e of s) if (!all.some((x) => JSON.stringify(stripPos(x)) === JSON.stringify(stripPos(e)))) all.push(e);
+      return { kind: 'groupingSets', exprs: all, sets };
+    }
+    const exprs: SqlExpr[] = [];
+    do exprs.push(this.expression());
+    while (this.accept(','));
+    if (this.acceptSeq('WITH', 'ROLLUP')) return { kind: 'rollup', exprs };
+    if (this.acceptSeq('WITH', 'CUBE')) return { kind: 'cube', exprs };
+    return { kind: 'exprs', exprs };
+  }
+
+  private parenExprList(allowEmpty = false): SqlExpr[] {
+    this.expect('(');
+    const out: SqlExpr[] = [];
+    if (allowEmpty && this.accept(')')) return out;
+    do out.push(this.expression());
+    while (this.accept(','));
+    this.expect(')', 'to close the list');
+    return out;
+  }
+
+  private identifierList(): string[] {
+    this.expect('(');
+    const out: string[] = [];
+    do out.push(this.identifier('a column name'));
+    while (this.accept(','));
+    this.expect(')', 'to close the column list');
+    return out;
+  }
+
+  // ---- relations ------------------------------------------------------------------------------
+
+  private fromList(): Relation[] {
+    const out: Relation[] = [];
+    do out.push(this.joinedRelation());
+    while (this.accept(','));
+    return out;
+  }
+
+  private joinedRelation(): Relation {
+    let left = this.relationPrimary();
+    for (;;) {
+      const natural = this.accept('NATURAL');
+      const joinType = this.joinType();
+      if (!joinType) {
+        if (natural) throw this.error('expected a JOIN after NATURAL');
+        return left;
+      }
+      const right = this.relationPrimary();
+      let on: SqlExpr | undefined;
+      let using: string[] | undefined;
+      if (!natural && joinType !== 'cross') {
+        if (this.accept('ON')) on = this.expression();
+        else if (this.accept('USING')) using = this.identifierList();
+      } else if (joinType === 'cross' && this.accept('ON')) on = this.expression();
+      left = { kind: 'join', left, right, joinType, natural, on, using };
+    }
+  }
+
+  private joinType(): SqlJoinType | undefined {
+    if (this.accept('JOIN')) return 'inner';
+    if (this.acceptSeq('INNER', 'JOIN')) return 'inner';
+    if (this.acceptSeq('CROSS', 'JOIN')) return 'cross';
+    if (this.acceptSeq('LEFT', 'SEMI', 'JOIN') || this.acceptSeq('SEMI', 'JOIN')) return 'left_semi';
+    if (this.acceptSeq('LEFT', 'ANTI', 'JOIN') || this.acceptSeq('ANTI', 'JOIN')) return 'left_anti';
+    for (const [w, t] of [
+      ['LEFT', 'left'],
+      ['RIGHT', 'right'],
+      ['FULL', 'full'],
+    ] as const) {
+      if (this.isWord(w)) {
+        this.i++;
+        this.accept('OUTER');
+        this.expect('JOIN', `after ${w}${this.isWord('OUTER', this.tokens[this.i - 1]) ? ' OUTER' : ''}`);
+        return t;
+      }
+    }
+    if (this.isWord('INNER') || this.isWord('CROSS')) {
+      this.i++;
+      this.expect('JOIN');
+    }
+    return undefined;
+  }
+
+  private relationPrimary(): Relation {
+    const pos = this.pos();
+    if (this.isOp('(')) {
+      // A subquery, or a parenthesized join.
+      const save = this.i;
+      this.i++;
+      if (this.isWord('SELECT') || this.isWord('WITH') || this.isOp('(') || this.isWord('FROM') || this.isWord('TABLE')) {
+        let query: Query;
+        try {
+          query = this.query();
+          this.expect(')', 'to close the subquery');
+        } catch (e) {
+          // `((a JOIN b))`-style nesting: retry as a relation.
+          this.i = save + 1;
+          if (!this.isOp('(')) throw e;
+          const inner = this.joinedRelation();
+          this.expect(')', 'to close the parenthesized relation');
+          return inner;
+        }
+        const { alias, columns } = this.tableAlias();
+        return { kind: 'subquery', query, alias, columns };
+      }
+      const inner = this.joinedRelation();
+      this.expect(')', 'to close the parenthesized relation');
+      return inner;
+    }
+    return this.tableRelation(true, pos);
+  }
+
+  private tableRelation(withAlias: boolean, pos: Pos = this.pos()): Relation {
+    const name = this.qualifiedName();
+    // Spark's direct file query: parquet.`path`
+    if (name.length === 2 && ['parquet', 'csv', 'json', 'orc', 'text'].includes(name[0]!.toLowerCase()) && this.tokens[this.i - 1]!.kind === 'ident') {
+      const { alias } = withAlias ? this.tableAlias() : { alias: undefined };
+      return { kind: 'file', format: name[0]!.toLowerCase(), path: name[1]!, alias, pos };
+    }
+    if (!withAlias) return { kind: 'table', name, pos };
+    const { alias } = this.tableAlias();
+    return { kind: 'table', name, alias, pos };
+  }
+
+  private tableAlias(): { alias?: string; columns?: string[] } {
+    let alias: string | undefined;
+    if (this.accept('AS')) alias = this.identifier('an alias after AS');
+    else if (this.isIdentifierStart()) alias = this.identifier();
+    let columns: string[] | undefined;
+    if (alias !== undefined && this.isOp('(')) columns = this.identifierList();
+    return { alias, columns };
+  }
+
+  // ---- expressions ----------------------------------------------------------------------------
+
+  expression(): SqlExpr {
+    return this.orExpr();
+  }
+
+  private orExpr(): SqlExpr {
+    let left = this.andExpr();
+    while (this.isWord('OR')) {
+      const pos = this.pos();
+      this.i++;
+      left = { kind: 'binary', op: 'or', left, right: this.andExpr(), pos };
+    }
+    return left;
+  }
+
+  private andExpr(): SqlExpr {
+    let left = this.notExpr();
+    while (this.isWord('AND')) {
+      const pos = this.pos();
+      this.i++;
+      left = { kind: 'binary', op: 'and', left, right: this.notExpr(), pos };
+    }
+    return left;
+  }
+
+  private notExpr(): SqlExpr {
+    if (this.isWord('NOT')) {
+      const pos = this.pos();
+      this.i++;
+      return { kind: 'unary', op: 'not', child: this.notExpr(), pos };
+    }
+    if (this.isWord('EXISTS') && this.isOp('(', this.peek())) {
+      const pos = this.pos();
+      this.i += 2;
+      const query = this.query();
+      this.expect(')', 'to close the EXISTS subquery');
+      return { kind: 'exists', query, negated: false, pos };
+    }
+    return this.predicate();
+  }
+
+  /** A value expression followed by optional predicates (IS, IN, BETWEEN, LIKE). */
+  private predicate(): SqlExpr {
+    let e = this.comparison();
+    for (;;) {
+      const pos = this.pos();
+      if (this.isWord('IS')) {
+        this.i++;
+        const negated = this.accept('NOT');
+        if (this.accept('NULL')) e = { kind: 'isNull', child: e, negated, pos };
+        else if (this.accept('TRUE')) e = { kind: 'isBool', child: e, value: true, negated, pos };
+        else if (this.accept('FALSE')) e = { kind: 'isBool', child: e, value: false, negated, pos };
+        else if (this.acceptSeq('DISTINCT', 'FROM')) {
+          const right = this.comparison();
+          const nse: SqlExpr = { kind: 'binary', op: '<=>', left: e, right, pos };
+          e = negated ? nse : { kind: 'unary', op: 'not', child: nse, pos };
+        } else throw this.error('expected NULL, NOT NULL, TRUE, FALSE or DISTINCT FROM after IS');
+        continue;
+      }
+      const save = this.i;
+      const negated = this.accept('NOT');
+      if (this.accept('BETWEEN')) {
+        const low = this.comparison();
+        this.expect('AND', 'in BETWEEN ... AND ...');
+        const high = this.comparison();
+        e = { kind: 'between', child: e, low, high, negated, pos };
+        continue;
+      }
+      if (this.accept('IN')) {
+        this.expect('(', 'after IN');
+        if (this.isWord('SELECT') || this.isWord('WITH') || (this.isOp('(') && this.looksLikeQuery())) {
+          const query = this.query();
+          this.expect(')', 'to close the IN subquery');
+          e = { kind: 'inSubquery', child: e, query, negated, pos };
+        } else {
+          const list: SqlExpr[] = [];
+          do list.push(this.expression());
+          while (this.accept(','));
+          this.expect(')', 'to close the IN list');
+          e = { kind: 'inList', child: e, list, negated, pos };
+        }
+        continue;
+      }
+      if (this.isWord('LIKE') || this.isWord('ILIKE')) {
+        const caseInsensitive = this.isWord('ILIKE');
+        this.i++;
+        const pattern = this.comparison();
+        let escape: string | undefined;
+        if (this.accept('ESCAPE')) {
+          const t = this.tok;
+          if (t.kind !== 'string' || t.text.length !== 1) throw this.error('expected a one-character string after ESCAPE');
+          this.i++;
+          escape = t.text;
+        }
+        e = { kind: 'like', child: e, pattern, escape, negated, caseInsensitive, pos };
+        continue;
+      }
+      if (this.isWord('RLIKE') || this.isWord('REGEXP')) {
+        this.i++;
+        const pattern = this.comparison();
+        const call: SqlExpr = { kind: 'call', name: 'rlike', args: [e, pattern], distinct: false, star: false, pos };
+        e = negated ? { kind: 'unary', op: 'not', child: call, pos } : call;
+        continue;
+      }
+      this.i = save;
+      return e;
+    }
+  }
+
+  private looksLikeQuery(): boolean {
+    let k = this.i;
+    while (this.isOp('(', this.tokens[k]!)) k++;
+    return this.isWord('SELECT', this.tokens[k]!) || this.isWord('WITH', this.tokens[k]!);
+  }
+
+  private comparison(): SqlExpr {
+    let left = this.bitOr();
+    for (;;) {
+      const t = this.tok;
+      if (t.kind !== 'op') return left;
+      const map: Record<string, SqlBinaryOp> = { '=': '=', '==': '=', '<>': '!=', '!=': '!=', '<': '<', '<=': '<=', '>': '>', '>=': '>=', '<=>': '<=>' };
+      const op = map[t.text];
+      if (!op) return left;
+      this.i++;
+      left = { kind: 'binary', op, left, right: this.bitOr(), pos: this.pos(t) };
+    }
+  }
+
+  private binaryLevel(ops: Record<string, SqlBinaryOp>, next: () => SqlExpr, words: Record<string, SqlBinaryOp> = {}): SqlExpr {
+    let left = next();
+    for (;;) {
+      const t = this.tok;
+      const op = t.kind === 'op' ? ops[t.text] : t.kind === 'word' ? words[t.text.toUpperCase()] : undefined;
+      if (!op) return left;
+      this.i++;
+      left = { kind: 'binary', op, left, right: next(), pos: this.pos(t) };
+    }
+  }
+
+  private bitOr(): SqlExpr {
+    return this.binaryLevel({ '|': '|' }, () => this.bitXor());
+  }
+
+  private bitXor(): SqlExpr {
+    return this.binaryLevel({ '^': '^' }, () => this.bitAnd());
+  }
+
+  private bitAnd(): SqlExpr {
+    return this.binaryLevel({ '&': '&' }, () => this.additive());
+  }
+
+  private additive(): SqlExpr {
+    return this.binaryLevel({ '+': '+', '-': '-', '||': '||' }, () => this.multiplicative());
+  }
+
+  private multiplicative(): SqlExpr {
+    return this.binaryLevel({ '*': '*', '/': '/', '%': '%' }, () => this.unary(), { DIV: 'div' });
+  }
+
+  private unary(): SqlExpr {
+    const pos = this.pos();
+    if (this.isOp('-')) {
+      this.i++;
+      const child = this.unary();
+      // Fold `-<number>` into the literal so that -2147483648 stays an int (like Spark's parser).
+      if (child.kind === 'literal' && (typeof child.value === 'number' || typeof child.value === 'bigint') && this.tokens[this.i - 1]!.kind === 'number') {
+        return negateLiteral(child, pos);
+      }
+      return { kind: 'unary', op: 'negate', child, pos };
+    }
+    if (this.isOp('+')) {
+      this.i++;
+      return this.unary();
+    }
+    if (this.isOp('~')) {
+      this.i++;
+      return { kind: 'unary', op: '~', child: this.unary(), pos };
+    }
+    return this.postfix(this.primary());
+  }
+
+  /** `::type` casts and `.field` are postfix. */
+  private postfix(e: SqlExpr): SqlExpr {
+    let out = e;
+    while (this.isOp('::')) {
+      const pos = this.pos();
+      this.i++;
+      out = { kind: 'cast', child: out, to: this.dataType(), pos };
+    }
+    return out;
+  }
+
+  private primary(): SqlExpr {
+    const t = this.tok;
+    const pos = this.pos(t);
+    switch (t.kind) {
+      case 'number':
+        this.i++;
+        return numberLiteral(t.text, pos, this, t);
+      case 'string': {
+        this.i++;
+        let text = t.text;
+        // Adjacent string literals concatenate ('a' 'b' = 'ab'), like Spark.
+        while (this.tok.kind === 'string') {
+          text += this.tok.text;
+          this.i++;
+        }
+        return { kind: 'literal', value: text, type: DataTypes.String, pos };
+      }
+      case 'op':
+        if (t.text === '(') {
+          this.i++;
+          if (this.isWord('SELECT') || this.isWord('WITH') || (this.isOp('(') && this.looksLikeQuery())) {
+            const query = this.query();
+            this.expect(')', 'to close the scalar subquery');
+            return { kind: 'scalarSubquery', query, pos };
+          }
+          const e = this.expression();
+          if (this.isOp(',')) throw this.error("expected ')' (struct/row values are not supported)");
+          this.expect(')', 'to close the parenthesis');
+          return e;
+        }
+        if (t.text === '*') throw this.error("expected an expression ('*' is only allowed as a select item or in count(*))");
+        throw this.error('expected an expression');
+      case 'ident':
+        return this.columnOrCall();
+      case 'eof':
+        throw this.error('expected an expression');
+      case 'word':
+        break;
+    }
+    const w = t.text.toUpperCase();
+    switch (w) {
+      case 'NULL':
+        this.i++;
+        return { kind: 'literal', value: null, type: DataTypes.Null, pos };
+      case 'TRUE':
+      case 'FALSE':
+        this.i++;
+        return { kind: 'literal', value: w === 'TRUE', type: DataTypes.Boolean, pos };
+      case 'CASE':
+        return this.caseExpr();
+      case 'CAST':
+      case 'TRY_CAST': {
+        if (!this.isOp('(', this.peek())) break;
+        this.i += 2;
+        const child = this.expression();
+        this.expect('AS', 'in CAST(expr AS type)');
+        const to = this.dataType();
+        this.expect(')', 'to close CAST');
+        return { kind: 'cast', child, to, pos };
+      }
+      case 'EXTRACT': {
+        if (!this.isOp('(', this.peek())) break;
+        this.i += 2;
+        const field = this.identifier('a field name (YEAR, MONTH, DAY, ...)');
+        this.expect('FROM', 'in EXTRACT(field FROM expr)');
+        const child = this.expression();
+        this.expect(')', 'to close EXTRACT');
+        return { kind: 'extract', field: field.toLowerCase(), child, pos };
+      }
+      case 'DATE':
+      case 'TIMESTAMP':
+      case 'TIMESTAMP_NTZ':
+      case 'TIMESTAMP_LTZ':
+        if (this.peek().kind === 'string') {
+          this.i++;
+          const s = this.tok;
+          this.i++;
+          return typedLiteral(w, s.text, pos, (msg) => this.error(msg, s));
+        }
+        break;
+      case 'INTERVAL':
+        return this.interval();
+      case 'EXISTS':
+        break;
+    }
+    if (RESERVED.has(w) && !(this.isOp('(', this.peek()) && ['LEFT', 'RIGHT', 'IF'].includes(w))) {
+      throw this.error('expected an expression');
+    }
+    return this.columnOrCall();
+  }
+
+  private caseExpr(): SqlExpr {
+    const pos = this.pos();
+    this.expect('CASE');
+    let operand: SqlExpr | undefined;
+    if (!this.isWord('WHEN')) operand = this.expression();
+    const branches: [SqlExpr, SqlExpr][] = [];
+    while (this.accept('WHEN')) {
+      const c = this.expression();
+      this.expect('THEN', 'after the WHEN condition');
+      branches.push([c, this.expression()]);
+    }
+    if (branches.length === 0) throw this.error('expected WHEN in CASE');
+    let otherwise: SqlExpr | undefined;
+    if (this.accept('ELSE')) otherwise = this.expression();
+    this.expect('END', 'to close CASE');
+    return { kind: 'case', operand, branches, otherwise, pos };
+  }
+
+  private interval(): SqlExpr {
+    const pos = this.pos();
+    this.expect('INTERVAL');
+    const parts: { value: number; unit: IntervalUnit }[] = [];
+    // INTERVAL '3' DAY, INTERVAL 3 DAYS, INTERVAL '1 day 2 hours', INTERVAL 1 YEAR 2 MONTHS
+    for (;;) {
+      const t = this.tok;
+      if (t.kind === 'string' && parts.length === 0 && !this.isUnit(this.peek())) {
+        this.i++;
+        const m = [...t.text.matchAll(/\s*([+-]?\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*/g)];
+        if (m.length === 0 || m.map((x) => x[0]).join('') !== t.text) throw this.error("expected an interval string such as '3 days'", t);
+        for (const x of m) {
+          const unit = INTERVAL_UNITS[x[2]!.toUpperCase()];
+          if (!unit) throw this.error(`expected an interval unit (YEAR, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND), got '${x[2]}' in`, t);
+          parts.push({ value: Number(x[1]), unit });
+        }
+        break;
+      }
+      let sign = 1;
+      if (this.isOp('-') && (this.peek().kind === 'number' || this.peek().kind === 'string')) {
+        sign = -1;
+        this.i++;
+      }
+      const v = this.tok;
+      if (v.kind !== 'number' && v.kind !== 'string') {
+        if (parts.length > 0) break;
+        throw this.error("expected an interval value such as '3' DAY or 3 DAYS");
+      }
+      const value = Number(v.text.replace(/[A-Za-z]+$/, ''));
+      if (!Number.isFinite(value)) throw this.error('expected a number as the interval value', v);
+      this.i++;
+      const u = this.tok;
+      const unit = u.kind === 'word' ? INTERVAL_UNITS[u.text.toUpperCase()] : undefined;
+      if (!unit) throw this.error('expected an interval unit (YEAR, MONTH, WEEK, DAY, HOUR, MINUTE, SECOND)');
+      this.i++;
+      parts.push({ value: sign * value, unit });
+      if (this.tok.kind !== 'number' && this.tok.kind !== 'string' && !this.isOp('-')) break;
+      if (this.isOp('-') && this.peek().kind !== 'number' && this.peek().kind !== 'string') break;
+      if (this.isOp('-')) break; // `INTERVAL 1 DAY - 2` is subtraction
+    }
+    return { kind: 'interval', parts, pos };
+  }
+
+  private isUnit(t: Token): boolean {
+    return t.kind === 'word' && INTERVAL_UNITS[t.text.toUpperCase()] !== undefined;
+  }
+
+  private columnOrCall(): SqlExpr {
+    const first = this.tok;
+    const pos = this.pos(first);
+    const name = this.tok.text;
+    this.i++;
+    if (this.isOp('(')) return this.call(name, pos);
+    const parts = [name];
+    while (this.isOp('.') && (this.peek().kind === 'word' || this.peek().kind === 'ident')) {
+      this.i++;
+      parts.push(this.tok.text);
+      this.i++;
+    }
+    if (this.isOp('(') && parts.length > 1) return this.call(parts.join('.'), pos);
+    return { kind: 'column', parts, pos };
+  }
+
+  private call(name: string, pos: Pos): SqlExpr {
+    this.expect('(');
+    let distinct = false;
+    let star = false;
+    const args: SqlExpr[] = [];
+    if (this.isOp('*') && this.isOp(')', this.peek())) {
+      this.i++;
+      star = true;
+    } else if (!this.isOp(')')) {
+      if (this.accept('DISTINCT')) distinct = true;
+      else this.accept('ALL');
+      do args.push(this.expression());
+      while (this.accept(','));
+      // SQL-standard `substring(s FROM pos [FOR len])`.
+      if (args.length === 1 && /^(substring|substr)$/i.test(name) && this.accept('FROM')) {
+        args.push(this.expression());
+        if (this.accept('FOR')) args.push(this.expression());
+      }
+    }
+    this.expect(')', `to close the arguments of ${name}`);
+    let over: WindowSpec | undefined;
+    if (this.accept('FILTER')) throw this.error('aggregate FILTER clauses are not supported yet; expected OVER or the end of the call', this.tokens[this.i - 1]);
+    if (this.acceptSeq('IGNORE', 'NULLS')) {
+      args.push({ kind: 'literal', value: true, type: DataTypes.Boolean, pos });
+    } else this.acceptSeq('RESPECT', 'NULLS');
+    if (this.accept('OVER')) over = this.windowSpec();
+    return { kind: 'call', name, args, distinct, star, over, pos };
+  }
+
+  private windowSpec(): WindowSpec {
+    if (!this.isOp('(')) throw this.error("expected '(' after OVER (named windows are not supported)");
+    this.i++;
+    const partitionBy: SqlExpr[] = [];
+    const orderBy: SortItem[] = [];
+    if (this.acceptSeq('PARTITION', 'BY') || this.acceptSeq('DISTRIBUTE', 'BY')) {
+      do partitionBy.push(this.expression());
+      while (this.accept(','));
+    }
+    if (this.acceptSeq('ORDER', 'BY') || this.acceptSeq('SORT', 'BY')) orderBy.push(...this.sortList());
+    let frame: WindowSpec['frame'];
+    if (this.isWord('ROWS') || this.isWord('RANGE')) {
+      const unit = this.tok.text.toLowerCase() as 'rows' | 'range';
+      this.i++;
+      if (this.accept('BETWEEN')) {
+        const start = this.frameBound();
+        this.expect('AND', 'in the window frame BETWEEN ... AND ...');
+        frame = { unit, start, end: this.frameBound() };
+      } else frame = { unit, start: this.frameBound(), end: { kind: 'currentRow' } };
+    }
+    this.expect(')', 'to close the window specification');
+    return { partitionBy, orderBy, frame };
+  }
+
+  private frameBound(): FrameBound {
+    if (this.acceptSeq('UNBOUNDED', 'PRECEDING')) return { kind: 'unboundedPreceding' };
+    if (this.acceptSeq('UNBOUNDED', 'FOLLOWING')) return { kind: 'unboundedFollowing' };
+    if (this.acceptSeq('CURRENT', 'ROW')) return { kind: 'currentRow' };
+    const offset = this.additive();
+    if (this.accept('PRECEDING')) return { kind: 'preceding', offset };
+    if (this.accept('FOLLOWING')) return { kind: 'following', offset };
+    throw this.error('expected PRECEDING or FOLLOWING in the window frame');
+  }
+
+  /** A type name: `int`, `decimal(10, 2)`, `varchar(20)`, ... */
+  private dataType(): DataType {
+    const t = this.tok;
+    if (t.kind !== 'word' && t.kind !== 'ident') throw this.error('expected a type name');
+    this.i++;
+    let text = t.text;
+    if (this.isOp('(')) {
+      this.i++;
+      const nums: string[] = [];
+      do {
+        const n = this.tok;
+        if (n.kind !== 'number') throw this.error('expected a number in the type parameters');
+        nums.push(n.text);
+        this.i++;
+      } while (this.accept(','));
+      this.expect(')', 'to close the type parameters');
+      text += `(${nums.join(',')})`;
+    }
+    try {
+      return parseTypeName(text);
+    } catch (e) {
+      throw syntaxError(this.sql, t.offset, t.line, t.column, `${(e as Error).message}`);
+    }
+  }
+
+  /** A syntax error at token `t` (for the literal helpers below). */
+  fail(msg: string, t: Token): KindlingError {
+    return this.error(msg, t);
+  }
+}
+
+function stripPos(e: SqlExpr): unknown {
+  return JSON.parse(JSON.stringify(e, (k, v) => (k === 'pos' ? undefined : typeof v === 'bigint' ? `${v}n` : v)));
+}
+
+/** Spark's numeric literal typing: int, then bigint, then decimal; `1.5` is decimal; `1e3` double; suffixes. */
+function numberLiteral(text: string, pos: Pos, p: Parser, t: Token): SqlExpr {
+  const m = /^(.*?)(BD|bd|Bd|bD|[LlSsYyDdFf])?$/.exec(text)!;
+  const body = m[1]!;
+  const suffix = (m[2] ?? '').toUpperCase();
+  const lit = (value: CellValue, type: DataType): SqlExpr => ({ kind: 'literal', value, type, pos });
+  const isInt = /^\d+$/.test(body);
+  const outOfRange = (what: string) => p.fail(`numeric literal ${text} is outside the range of ${what}`, t);
+  switch (suffix) {
+    case 'L': {
+      if (!isInt) throw p.fail(`expected an integer before the L suffix`, t);
+      const v = BigInt(body);
+      if (v > 9223372036854775807n) throw outOfRange('bigint');
+      return lit(v, DataTypes.Long);
+    }
+    case 'S':
+    case 'Y': {
+      if (!isInt) throw p.fail(`expected an integer before the ${suffix} suffix`, t);
+      const v = Number(body);
+      if (v > (suffix === 'S' ? 32767 : 127)) throw outOfRange(suffix === 'S' ? 'smallint' : 'tinyint');
+      return lit(v, suffix === 'S' ? DataTypes.Short : DataTypes.Byte);
+    }
+    case 'D':
+      return lit(Number(body), DataTypes.Double);
+    case 'F':
+      return lit(Number(body), DataTypes.Float);
+    case 'BD':
+      return decimalLiteral(body, pos, () => p.fail(`decimal literal ${text} does not fit in 18 digits`, t));
+  }
+  if (isInt) {
+    const v = BigInt(body);
+    if (v <= 2147483647n) return lit(Number(v), DataTypes.Integer);
+    if (v <= 9223372036854775807n) return lit(v, DataTypes.Long);
+    return decimalLiteral(body, pos, () => outOfRange('decimal(18,0)'));
+  }
+  if (/[eE]/.test(body)) return lit(Number(body), DataTypes.Double);
+  return decimalLiteral(body, pos, () => p.fail(`decimal literal ${text} does not fit in 18 digits (use a D suffix for a double)`, t));
+}
+
+function decimalLiteral(body: string, pos: Pos, tooBig: () => Error): SqlExpr {
+  if (/[eE]/.test(body)) {
+    return { kind: 'literal', value: Number(body), type: DataTypes.Double, pos };
+  }
+  const [intPart = '', frac = ''] = body.split('.');
+  const digits = (intPart.replace(/^0+/, '') + frac).replace(/^0+/, '');
+  const scale = frac.length;
+  const precision = Math.max(digits.length, scale, 1);
+  if (precision > 18) throw tooBig();
+  const value = `${intPart === '' ? '0' : intPart.replace(/^0+(?=\d)/, '')}${scale ? `.${frac}` : ''}`;
+  return { kind: 'literal', value, type: DataTypes.decimal(precision, scale), pos };
+}
+
+function negateLiteral(e: Extract<SqlExpr, { kind: 'literal' }>, pos: Pos): SqlExpr {
+  if (typeof e.value === 'bigint') {
+    const v = -e.value;
+    if (v === -2147483648n) return { kind: 'literal', value: -2147483648, type: DataTypes.Integer, pos };
+    return { ...e, value: v, pos };
+  }
+  if (typeof e.value === 'number') return { ...e, value: -e.value, pos };
+  return e;
+}
+
+function typedLiteral(kind: string, text: string, pos: Pos, err: (msg: string) => Error): SqlExpr {
+  if (kind === 'DATE') {
+    const m = /^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$/.exec(text);
+    if (!m) throw err(`expected a date in the form 'yyyy-mm-dd' in the DATE literal`);
+    const [y, mo = '1', d = '1'] = [m[1]!, m[2], m[3]];
+    const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}`;
+    const check = new Date(`${iso}T00:00:00Z`);
+    if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== iso) throw err(`'${text}' is not a valid date in the DATE literal`);
+    return { kind: 'literal', value: iso, type: DataTypes.Date, pos };
+  }
+  const m = /^\s*(\d{4}-\d{1,2}-\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(\.\d{1,6})?)?)?\s*(Z|UTC)?\s*$/i.exec(text);
+  if (!m) throw err(`expected a timestamp in the form 'yyyy-mm-dd hh:mm:ss' in the TIMESTAMP literal`);
+  const [datePart, h = '0', mi = '0', s = '0', frac = ''] = [m[1]!, m[2], m[3], m[4], m[5]];
+  const [y, mo, d] = datePart.split('-');
+  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}T${h.padStart(2, '0')}:${mi}:${s.padStart(2, '0')}${frac ? frac.slice(0, 4).padEnd(4, '0') : ''}Z`;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw err(`'${text}' is not a valid timestamp in the TIMESTAMP literal`);
+  return { kind: 'literal', value: date, type: DataTypes.Timestamp, pos };
+}
