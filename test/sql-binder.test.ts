@@ -150,7 +150,7 @@ describe('Spark resolution rules', () => {
     const plan = normalized((await spark.sql("SELECT sum(v) AS s FROM t GROUP BY k HAVING k = 'a'")).explainString(true));
     expect(plan).toContain("Project [s#1]\n+- Filter (k#2 = 'a')\n   +- Aggregate [k#2], [sum(v#3) AS s#1, k#2]");
     await expect(spark.sql('SELECT k, v FROM t GROUP BY k')).rejects.toThrow(/column 'v' is neither grouped nor aggregated/);
-    await expect(spark.sql('SELECT k, sum(v) FROM t GROUP BY 2')).rejects.toThrow(/GROUP BY position 2 refers to an aggregate or window function/);
+    await expect(spark.sql('SELECT k, sum(v) FROM t GROUP BY 2')).rejects.toThrow(/GROUP BY position 2 refers to an aggregate function/);
   });
 
   it('ORDER BY aliases, ordinals, aggregates and columns not in the select list', async () => {
@@ -208,6 +208,11 @@ describe('Spark resolution rules', () => {
     expect(await sqlRows('SELECT k, (SELECT count(*) FROM u WHERE u.k = t.k) AS n FROM t ORDER BY k NULLS FIRST, v')).toEqual([
       [null, 0n], ['a', 1n], ['a', 1n], ['b', 0n], ['c', 1n],
     ]);
+    // In an aggregate query the value is joined above the aggregate.
+    expect(await sqlRows('SELECT k, count(*) + (SELECT count(*) FROM u) AS n, (SELECT max(v) FROM t) FROM t WHERE k IS NOT NULL GROUP BY k ORDER BY k')).toEqual([
+      ['a', 6n, 4], ['b', 5n, 4], ['c', 5n, 4],
+    ]);
+    expect((await spark.sql('SELECT count(*), (SELECT max(v) FROM t) FROM t')).columns).toEqual(['count(1)', 'scalarsubquery()']);
     await expect(spark.sql('SELECT (SELECT k, name FROM u) FROM t')).rejects.toThrow(/a scalar subquery must return one column, got 2/);
     await expect(spark.sql('SELECT (SELECT name FROM u WHERE u.k = t.k) FROM t')).rejects.toThrow(NotImplementedError);
   });
@@ -217,6 +222,30 @@ describe('Spark resolution rules', () => {
     expect(sorted(await sqlRows('SELECT s.a, s.b FROM (SELECT k, v FROM t) AS s (a, b) WHERE s.b > 2'))).toEqual([[null, 4], ['a', 3]]);
     expect(sorted(await sqlRows('SELECT a.v AS av, b.v AS bv FROM t a JOIN t b ON a.k = b.k AND a.v < b.v'))).toEqual([[1, 3]]);
     expect(sorted(await sqlRows('SELECT x.name FROM u x, u y WHERE x.k = y.k AND y.name = \'Gamma\''))).toEqual([['Gamma']]);
+  });
+
+  it("unaliased SQL-only syntax gets Spark's output names", async () => {
+    const df = await spark.sql(
+      "SELECT v DIV 2, EXTRACT(YEAR FROM d), CASE k WHEN 'a' THEN 1 ELSE 0 END, if(v > 1, 'x', 'y'), nullif(v, 1), DATE '2020-01-01', d + INTERVAL '2' DAY, " +
+        "k ILIKE 'A%', +v, (v > 1) IS NOT TRUE, -v + 1, upper(k), sum(v) OVER (PARTITION BY k) FROM t",
+    );
+    expect(df.columns).toEqual([
+      '(v div 2)',
+      'extract(YEAR FROM d)',
+      "CASE k WHEN a THEN 1 ELSE 0 END",
+      '(IF((v > 1), x, y))',
+      'nullif(v, 1)',
+      "DATE '2020-01-01'",
+      "d + INTERVAL '2' DAY",
+      'ilike(k, A%)',
+      '(+ v)',
+      '((v > 1) IS NOT TRUE)',
+      '((- v) + 1)',
+      'upper(k)',
+      expect.stringMatching(/^sum\(v\) OVER \(PARTITION BY k/),
+    ]);
+    expect((await rows(df)).length).toBe(5);
+    expect(t.selectExpr('v DIV 2', 'EXTRACT(MONTH FROM d) AS m').columns).toEqual(['(v div 2)', 'm']);
   });
 
   it('literals: dates, intervals, EXTRACT, decimals, SELECT without FROM', async () => {
@@ -310,7 +339,7 @@ describe('errors', () => {
     for (const [q, what] of [
       ['SELECT k FROM t LIMIT 1 OFFSET 1', /OFFSET/],
       ['SELECT k FROM t EXCEPT ALL SELECT k FROM u', /EXCEPT ALL/],
-      ['SELECT DISTINCT k, rank() OVER (ORDER BY sum(v)) FROM t GROUP BY k', /window functions in an aggregate query with SELECT DISTINCT/],
+      ['SELECT DISTINCT k, rank() OVER (ORDER BY sum(v)) FROM t GROUP BY k', /window functions or scalar subqueries in an aggregate query with SELECT DISTINCT/],
       ['SELECT v & 1 FROM t', /bitwise operator/],
       ['SELECT * FROM csv.`/tmp/x.csv`', /reading csv files/],
     ] as const) {

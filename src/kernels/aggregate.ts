@@ -729,26 +729,25 @@ export class HashAggregation {
     const mask = predicate.validityPtr === 0 ? predicate.valuesPtr : this.maskBuf.ptr;
     this.gids.ensure(n * 4, false); // all zero: group 0
     // Each input as the accumulators see it: its validity restricted to the mask (one buffer per
-    // nullable column). Explicit fields: a Column's addresses are getters, which a spread would drop.
-    const withValidity = (input: AggInput, validityPtr: number): AggInput => ({ type: input.type, valuesPtr: input.valuesPtr, validityPtr, offsetsPtr: input.offsetsPtr });
+    // distinct nullable validity; a column without nulls takes the mask itself).
     const restricted = new Map<number, number>();
-    const view = (input: AggInput): AggInput => {
-      if (input.validityPtr === 0) return withValidity(input, mask);
-      let v = restricted.get(input.validityPtr);
-      if (v === undefined) {
-        const buf = this.validityBufs[restricted.size] ?? new GrowableBuffer(runtime().memory, this.reservation, null);
-        this.validityBufs[restricted.size] = buf;
-        buf.ensure(n, false);
-        this.k.agg_mask_and!(input.validityPtr, mask, n, buf.ptr);
-        v = buf.ptr;
-        restricted.set(input.validityPtr, v);
-      }
-      return withValidity(input, v);
-    };
-    this.accs.forEach((acc, i) => {
+    for (let i = 0; i < this.accs.length; i++) {
       const input = inputs[i];
-      acc.update(input ? view(input) : null, this.gids.ptr, n, 1, mask);
-    });
+      let view: AggInput | null = null;
+      if (input) {
+        let validity = input.validityPtr === 0 ? mask : restricted.get(input.validityPtr);
+        if (validity === undefined) {
+          const buf = (this.validityBufs[restricted.size] ??= new GrowableBuffer(runtime().memory, this.reservation, null));
+          buf.ensure(n, false);
+          this.k.agg_mask_and!(input.validityPtr, mask, n, buf.ptr);
+          restricted.set(input.validityPtr, buf.ptr);
+          validity = buf.ptr;
+        }
+        // Explicit fields: a Column's addresses are getters, which a spread would drop.
+        view = { type: input.type, valuesPtr: input.valuesPtr, validityPtr: validity, offsetsPtr: input.offsetsPtr };
+      }
+      this.accs[i]!.update(view, this.gids.ptr, n, 1, mask);
+    }
   }
 
   /** updateWhere with group keys: gathers the passing rows of each key and input column (once each), then update(). */

@@ -12,10 +12,11 @@
  * value the kernel's exact fast path cannot produce (more than 2^53 in the significant digits or an
  * exponent beyond +-22).
  */
+import { literalColumn } from './conditional.js';
 import { AnalysisError, InternalError, InvalidArgumentError } from '../errors.js';
 import { type DataType, byteWidth, typeEquals, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
-import { type CellValue, columnFromJs } from '../types/values.js';
+import type { CellValue } from '../types/values.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
 import { kernelFn, mapValues, nullableColumn, physicalSuffix, shareColumn } from './common.js';
@@ -56,7 +57,8 @@ export function operandAs(x: Operand, t: DataType): { col: Column; owned: boolea
 
 /** A one-row column holding the scalar, cast to `to` (default: its own type). Owned by the caller. */
 export function scalarColumn(s: ScalarValue, to: DataType = s.type): Column {
-  const one = columnFromJs(s.type, [s.value]);
+  // Written straight into wasm memory (no Arrow builder): this runs once per batch for every literal operand.
+  const one = literalColumn(s.type, s.value, 1);
   if (typeEquals(s.type, to)) return one;
   try {
     return castColumn(one, to);

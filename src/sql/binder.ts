@@ -45,6 +45,7 @@ import type { Catalog } from './catalog.js';
 import { unknownTable } from './catalog.js';
 import type { Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr } from './ast.js';
 import { containsAggregate, sqlChildren, translateExpr, type TranslateHooks } from './translate.js';
+import { sqlOnlyName } from './naming.js';
 
 /** What binding needs from the session. */
 export interface BindContext {
@@ -140,9 +141,11 @@ export class Binder {
     // helper columns a correlated subquery's join brings along (its grouping keys).
     const scope: AttributeRef[] = [...visible];
 
-    // Scalar subqueries in WHERE and SELECT: cross-joined one-row plans, referenced by attribute.
+    // Scalar subqueries in WHERE and SELECT: cross-joined one-row plans, referenced by attribute
+    // (in an aggregate query, those of the select list are joined above the aggregate instead).
+    const isAggregate = core.groupBy !== undefined || core.having !== undefined || core.items.some((i) => containsAggregate(i.expr));
     const scalars = new Map<SqlExpr, Expr>();
-    const scalarSources = [...(core.where ? [core.where] : []), ...core.items.map((i) => i.expr)];
+    const scalarSources = [...(core.where ? [core.where] : []), ...(isAggregate ? [] : core.items.map((i) => i.expr))];
     for (const s of scalarSources) {
       for (const sq of collectSubqueries(s)) {
         if (sq.kind !== 'scalarSubquery') continue;
@@ -179,7 +182,6 @@ export class Binder {
     }
 
     const input = scope;
-    const isAggregate = core.groupBy !== undefined || core.having !== undefined || core.items.some((i) => containsAggregate(i.expr));
     if (isAggregate) return this.bindAggregate(core, orderBy, plan, scope, visible, hooks, corr);
 
     const items = this.namedItems(core.items, input, visible, hooks);
@@ -229,7 +231,9 @@ export class Binder {
         continue;
       }
       const e = translateExpr(item.expr, hooks);
-      const resolved = resolveExpr(item.alias !== undefined ? { kind: 'alias', child: e, name: item.alias, id: newExprId() } : e, input);
+      // Unaliased SQL-only syntax (EXTRACT, DIV, simple CASE, ...) gets Spark's name, not its translation's.
+      const name = item.alias ?? sqlOnlyName(item.expr);
+      const resolved = resolveExpr(name !== undefined ? { kind: 'alias', child: e, name, id: newExprId() } : e, input);
       out.push(toNamed(resolved));
     }
     if (out.length === 0) throw new AnalysisError('SELECT list is empty (no columns matched the star)');
@@ -246,22 +250,24 @@ export class Binder {
     corr: Correlation | undefined,
   ): LogicalPlan {
     if (corr && corr.conds.length > 0) return this.bindCorrelatedAggregate(core, child, input, visible, hooks, corr);
-    // Window calls over an aggregate (`rank() OVER (ORDER BY sum(v))`) are computed above it.
-    const isWindowItem = core.items.map((i) => hasWindowCall(i.expr));
-    const hasWindows = isWindowItem.some(Boolean);
-    if (hasWindows && (core.distinct || core.items.some((i) => i.expr.kind === 'star'))) {
-      throw new NotImplementedError('window functions in an aggregate query with SELECT DISTINCT or *');
+    // Select items with window calls over an aggregate (`rank() OVER (ORDER BY sum(v))`) or scalar
+    // subqueries are computed by a projection above the aggregate.
+    const isPostItem = core.items.map((i) => hasWindowCall(i.expr) || collectSubqueries(i.expr).length > 0);
+    const hasPostItems = isPostItem.some(Boolean);
+    if (hasPostItems && (core.distinct || core.items.some((i) => i.expr.kind === 'star'))) {
+      throw new NotImplementedError('window functions or scalar subqueries in an aggregate query with SELECT DISTINCT or *');
     }
-    const translatedItems = core.items.map((i) => (i.expr.kind === 'star' ? undefined : translateExpr(i.expr, hooks)));
+    const translatedItem = (i: number) => (core.items[i]!.expr.kind === 'star' ? undefined : translateExpr(core.items[i]!.expr, hooks));
     const resolveGroupItem = (g: SqlExpr): Expr => {
       if (g.kind === 'literal' && typeof g.value === 'number' && g.type.kind === 'int32') {
         const n = g.value;
         const item = core.items[n - 1];
         if (!item || n < 1) throw new AnalysisError(`GROUP BY position ${n} is not in the select list (which has ${core.items.length} items)`);
-        const e = translatedItems[n - 1];
+        if (isPostItem[n - 1]) throw new AnalysisError(`GROUP BY position ${n} refers to a window function or a subquery`);
+        const e = translatedItem(n - 1);
         if (!e) throw new AnalysisError(`GROUP BY position ${n} refers to '*', which cannot be grouped by position`);
-        if (containsAggregate(item.expr) || isWindowItem[n - 1]) {
-          throw new AnalysisError(`GROUP BY position ${n} refers to an aggregate or window function (${exprName(e)})`);
+        if (containsAggregate(item.expr)) {
+          throw new AnalysisError(`GROUP BY position ${n} refers to an aggregate function (${exprName(e)})`);
         }
         return resolveExpr(e, input);
       }
@@ -272,7 +278,7 @@ export class Binder {
         // Spark's group-by-alias: a name that is not a column may be a select alias.
         if (g.kind === 'column' && g.parts.length === 1) {
           const i = core.items.findIndex((it) => it.alias?.toLowerCase() === g.parts[0]!.toLowerCase());
-          if (i >= 0 && !containsAggregate(core.items[i]!.expr)) return resolveExpr(translatedItems[i]!, input);
+          if (i >= 0 && !containsAggregate(core.items[i]!.expr) && !isPostItem[i]) return resolveExpr(translatedItem(i)!, input);
         }
         throw err;
       }
@@ -282,7 +288,7 @@ export class Binder {
     for (const g of groupBy) {
       if (exprExists(g, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in GROUP BY: ${exprName(g)}`);
     }
-    const aggregates = this.namedItems(core.items.filter((_, i) => !isWindowItem[i]), input, visible, hooks);
+    const aggregates = this.namedItems(core.items.filter((_, i) => !isPostItem[i]), input, visible, hooks);
     checkAggregateExpressions(groupBy, aggregates);
     const visibleCount = aggregates.length;
     const state: AggState = { input, groupBy, aggregates, visibleCount, extra: [] };
@@ -301,20 +307,33 @@ export class Binder {
       const havingHooks: TranslateHooks = { subquery: (e) => scalarValues.get(e)! };
       having = checkFilter(this.resolveInAggregate(translateExpr(core.having, havingHooks), state));
     }
-    // The select list in order: aggregate outputs, and window items resolved over the aggregate's output.
+    // Scalar subqueries of the select list: joined onto the aggregate like HAVING's.
+    const itemScalars = new Map<SqlExpr, Expr>();
+    for (const item of core.items) {
+      for (const sq of collectSubqueries(item.expr)) {
+        if (sq.kind !== 'scalarSubquery') throw new NotImplementedError(`${sq.kind === 'exists' ? 'EXISTS' : 'IN'} (subquery) in the select list`);
+        const { plan: one, value } = this.scalarPlan(sq, []);
+        havingScalars.push({ sq, plan: one, value });
+        itemScalars.set(sq, value);
+        state.extra.push(...outputOf(one));
+      }
+    }
+    const postHooks: TranslateHooks = { subquery: (e) => itemScalars.get(e) ?? hooks.subquery!(e) };
+    // The select list in order: aggregate outputs, and the other items resolved over the aggregate's output.
     let next = 0;
     const finalList: Expr[] = core.items.map((item, i): Expr => {
-      if (!isWindowItem[i]) return toAttribute(aggregates[next++]!);
-      const e = this.resolveInAggregate(translateExpr(item.expr, hooks), state);
-      return item.alias !== undefined ? { kind: 'alias', child: e, name: item.alias, id: newExprId() } : toNamed(e);
+      if (!isPostItem[i]) return toAttribute(aggregates[next++]!);
+      const e = this.resolveInAggregate(translateExpr(item.expr, postHooks), state);
+      const name = item.alias ?? sqlOnlyName(item.expr);
+      return name !== undefined ? { kind: 'alias', child: e, name, id: newExprId() } : toNamed(e);
     });
     const finalOut = finalList.map(toAttribute);
     let orders: SortOrder[] = [];
     if (orderBy.length) {
-      const out = hasWindows ? finalOut : aggregates.slice(0, visibleCount).map(toAttribute);
+      const out = hasPostItems ? finalOut : aggregates.slice(0, visibleCount).map(toAttribute);
       orders = orderBy.map((o) => {
         const name = o.expr.kind === 'column' && o.expr.parts.length === 1 ? o.expr.parts[0]!.toLowerCase() : undefined;
-        const windowAlias = hasWindows && name !== undefined ? finalOut.find((a, i) => isWindowItem[i] && a.name.toLowerCase() === name) : undefined;
+        const windowAlias = hasPostItems && name !== undefined ? finalOut.find((a, i) => isPostItem[i] && a.name.toLowerCase() === name) : undefined;
         return sortOrder(ordinal(o.expr, out) ?? windowAlias ?? this.resolveInAggregate(translateExpr(o.expr, hooks), state), o);
       });
     }
@@ -326,7 +345,7 @@ export class Binder {
     const out = aggregates.slice(0, visibleCount).map(toAttribute);
     const hidden = aggregates.length > visibleCount || havingScalars.length > 0;
     if (having) plan = { kind: 'filter', child: plan, condition: having };
-    if (hasWindows) {
+    if (hasPostItems) {
       const ids = new Set(finalOut.map((a) => a.id));
       const carried = outputOf(plan).filter((a) => !ids.has(a.id));
       plan = projectWithWindows(plan, [...finalList, ...carried]);

@@ -5,6 +5,7 @@
 import { Column } from '../api/column.js';
 import { parseExpression, parseSelectItem } from './parser.js';
 import { translateExpr } from './translate.js';
+import { sqlOnlyName } from './naming.js';
 
 /** `functions.expr(text)`: a SQL expression as a Column (no subqueries). */
 export function exprColumn(text: string): Column {
@@ -15,5 +16,6 @@ export function exprColumn(text: string): Column {
 export function selectExprColumn(text: string): Column {
   const item = parseSelectItem(text);
   const c = item.expr.kind === 'star' ? new Column({ kind: 'star', ...(item.expr.qualifier ? { qualifier: item.expr.qualifier } : {}) }) : new Column(translateExpr(item.expr));
-  return item.alias !== undefined ? c.alias(item.alias) : c;
+  const name = item.alias ?? (item.expr.kind === 'star' ? undefined : sqlOnlyName(item.expr));
+  return name !== undefined ? c.alias(name) : c;
 }

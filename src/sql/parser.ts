@@ -690,7 +690,7 @@ class Parser {
     }
     if (this.isOp('+')) {
       this.i++;
-      return this.unary();
+      return { kind: 'unary', op: 'plus', child: this.unary(), pos };
     }
     if (this.isOp('~')) {
       this.i++;

@@ -15,6 +15,8 @@ import type { FrameBound, IntervalUnit, SqlExpr } from './ast.js';
 export interface TranslateHooks {
   /** Plans a scalar / IN / EXISTS subquery and returns the expression replacing it. */
   subquery?(e: Extract<SqlExpr, { kind: 'scalarSubquery' | 'inSubquery' | 'exists' }>): Expr;
+  /** Replaces a node before translation (used to build output names); undefined = translate normally. */
+  rename?(e: SqlExpr): Expr | undefined;
 }
 
 /** Aggregate function names of SQL and the plan's AggregateFn they map to. */
@@ -103,6 +105,8 @@ const EXTRACT_FIELDS: Record<string, string> = {
 
 /** Translates a SQL expression into an unresolved plan expression. */
 export function translateExpr(e: SqlExpr, hooks: TranslateHooks = {}): Expr {
+  const renamed = hooks.rename?.(e);
+  if (renamed) return renamed;
   const t = (x: SqlExpr) => translateExpr(x, hooks);
   switch (e.kind) {
     case 'column': {
