@@ -17,6 +17,7 @@
  * Spark's ordering (NaN largest, strings by UTF-8 bytes); avg of non-decimals is a double, of
  * decimals HALF_UP at the result scale; sum/min/max/avg of no non-null value is null, counts 0.
  */
+import { physicalSuffix } from './common.js';
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type DataType, byteWidth, isIntegral, typeToString } from '../types/data-type.js';
@@ -83,29 +84,11 @@ export function inputView(input: AggInput, offset: number): AggInput {
   };
 }
 
-/** Kernel suffix of a type for min/max. */
+/** Kernel suffix of a type for min/max (the physical layout's; strings have their own kernels). */
 function minMaxSuffix(t: DataType): string {
-  switch (t.kind) {
-    case 'boolean':
-      return 'u8';
-    case 'int8':
-      return 'i8';
-    case 'int16':
-      return 'i16';
-    case 'int32':
-    case 'date32':
-      return 'i32';
-    case 'int64':
-    case 'decimal':
-    case 'timestamp':
-      return 'i64';
-    case 'float32':
-      return 'f32';
-    case 'float64':
-      return 'f64';
-    default:
-      throw new InternalError(`min/max kernels do not handle ${typeToString(t)}`);
-  }
+  const suffix = physicalSuffix(t);
+  if (suffix === null || suffix === 'utf8') throw new InternalError(`min/max kernels do not handle ${typeToString(t)}`);
+  return suffix;
 }
 
 /** Kernel suffix of a numeric type for sum/avg. */

@@ -5,6 +5,7 @@
  * new keys or only looking them up. All its memory is wasm memory allocated here and accounted in a
  * MemoryReservation; the kernels stop when the table must grow and this class grows it and resumes.
  */
+import { physicalSuffix } from './common.js';
 import { InternalError } from '../errors.js';
 import { Column } from '../types/column.js';
 import { type DataType, byteWidth } from '../types/data-type.js';
@@ -72,26 +73,10 @@ export class GrowableBuffer {
 
 /** Kernel name suffix of the fixed layout per type, or null when the key needs the encoded layout. */
 function fixedSuffix(type: DataType): string | null {
-  switch (type.kind) {
-    case 'boolean':
-    case 'int8':
-      return 'i8';
-    case 'int16':
-      return 'i16';
-    case 'int32':
-    case 'date32':
-      return 'i32';
-    case 'int64':
-    case 'decimal':
-    case 'timestamp':
-      return 'i64';
-    case 'float32':
-      return 'f32';
-    case 'float64':
-      return 'f64';
-    default:
-      return null;
-  }
+  // Booleans are keyed as int8; strings and the null type have no fixed-width key.
+  if (type.kind === 'boolean') return 'i8';
+  const suffix = physicalSuffix(type);
+  return suffix === 'utf8' ? null : suffix;
 }
 
 /** The key kind code of assembly/lib/keys.ts for a type. */
