@@ -658,6 +658,7 @@ describe('optimizer', () => {
   it('lists its rules', () => {
     expect(optimizerRuleNames()).toEqual([
       'ConstantFolding',
+      'FactorCommonConjuncts',
       'CombineFilters',
       'CollapseProject',
       'PushDownPredicates',

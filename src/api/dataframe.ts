@@ -5,7 +5,7 @@ import type { Batch } from '../types/batch.js';
 import { batchToArrow, toArrowSchema } from '../types/arrow-interop.js';
 import { type CellValue, batchToRows, columnToJs } from '../types/values.js';
 import { typeEquals, typeToString } from '../types/data-type.js';
-import { type AttributeRef, type Expr, type SortOrder, exprExists, exprName, transformUp } from '../plan/expression.js';
+import { type AttributeRef, type Expr, type SortOrder, exprExists, exprName, newExprId as newId, transformUp } from '../plan/expression.js';
 import { type LogicalPlan, type JoinType, outputOf, schemaOf, planToString } from '../plan/logical-plan.js';
 import { resolveExpr, resolveNamedList, resolveColumn, castTo, toNamed } from '../plan/analyzer.js';
 import { projectWithWindows } from '../plan/analyzer.js'; // window functions: ExtractWindowExpressions
@@ -491,7 +491,6 @@ export class DataFrame {
   }
 }
 
-import { newExprId as newId } from '../plan/expression.js';
 
 let nextUid = 1;
 

@@ -4,7 +4,8 @@
  * dispatch happens at compile time and once per batch, never per row.
  */
 import { AnalysisError, InternalError } from '../errors.js';
-import type { Batch } from '../types/batch.js';
+import { Batch } from '../types/batch.js';
+import { Schema } from '../types/schema.js';
 import type { Column } from '../types/column.js';
 import type { DataType } from '../types/data-type.js';
 import { type CellValue, columnToJs } from '../types/values.js';
@@ -79,11 +80,11 @@ export function compileExpr(expr: Expr, input: readonly AttributeRef[]): Compile
         const type = typeOfResolved(e).type;
         return (b) => {
           // Evaluate from the last branch backwards: result = c_i ? v_i : result.
-          let result: Column = otherwise ? asColumnOwned(otherwise(b), b.numRows) : literalColumn(type, null, b.numRows);
+          let result: Column = otherwise ? asColumn(otherwise(b), b.numRows) : literalColumn(type, null, b.numRows);
           for (let i = branches.length - 1; i >= 0; i--) {
             const [cond, val] = branches[i]!;
-            const c = asColumnOwned(cond(b), b.numRows);
-            const v = asColumnOwned(val(b), b.numRows);
+            const c = asColumn(cond(b), b.numRows);
+            const v = asColumn(val(b), b.numRows);
             try {
               const next = ops.ifElse(c, v, result);
               result.release();
@@ -121,7 +122,7 @@ export function compileExpr(expr: Expr, input: readonly AttributeRef[]): Compile
 
 /** Evaluates `expr` over a batch and returns a column (scalars broadcast to the batch's length). */
 export function evaluateToColumn(compiled: CompiledExpr, batch: Batch): Column {
-  return asColumnOwned(compiled(batch), batch.numRows);
+  return asColumn(compiled(batch), batch.numRows);
 }
 
 /** Evaluates an expression without column references to a literal (constant folding). */
@@ -166,15 +167,11 @@ function unary(v: Value, f: (c: Column) => Column): Value {
   }
 }
 
-function asColumnOwned(v: Value, numRows: number): Column {
-  return asColumn(v, numRows);
-}
-
 let emptyBatch: Batch | undefined;
 function oneRowBatch(): Batch {
   if (!emptyBatch) {
     // A batch of one row and no columns: constant expressions need only the row count.
-    emptyBatch = new BatchClass(new SchemaClass([]), [], 1);
+    emptyBatch = new Batch(new Schema([]), [], 1);
   }
   return emptyBatch;
 }
@@ -183,6 +180,3 @@ function oneRowBatch(): Batch {
 export function resultTypeOf(expr: Expr): DataType {
   return typeOfResolved(expr).type;
 }
-
-import { Batch as BatchClass } from '../types/batch.js';
-import { Schema as SchemaClass } from '../types/schema.js';

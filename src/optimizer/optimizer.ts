@@ -5,8 +5,8 @@
  * cap is used). Plans given to the optimizer are analyzed; the root's output never changes.
  *
  * Batches:
- * 1. Operator optimization (fixed point): ConstantFolding, CombineFilters, CollapseProject,
- *    PushDownPredicates, LimitPushDown.
+ * 1. Operator optimization (fixed point): ConstantFolding, FactorCommonConjuncts, CombineFilters,
+ *    CollapseProject, PushDownPredicates, LimitPushDown.
  * 2. Scan pushdown (once): PushFiltersIntoScan.
  * 3. Column pruning (fixed point): ColumnPruning, CollapseProject (removes projections that
  *    pruning made no-ops).
@@ -14,6 +14,7 @@
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { Rule } from './rule.js';
 import { type ConstantEvaluator, constantFolding } from './constant-folding.js';
+import { factorCommonConjuncts } from './factor-common-conjuncts.js';
 import { combineFilters } from './combine-filters.js';
 import { collapseProject } from './collapse-project.js';
 import { pushDownFilters } from './push-down-filters.js';
@@ -65,7 +66,7 @@ export function defaultBatches(evaluate?: ConstantEvaluator): RuleBatch[] {
     {
       name: 'Operator optimization',
       strategy: 'fixedPoint',
-      rules: [constantFolding(evaluate), combineFilters, collapseProject, pushDownFilters, limitPushdown],
+      rules: [constantFolding(evaluate), factorCommonConjuncts, combineFilters, collapseProject, pushDownFilters, limitPushdown],
     },
     { name: 'Scan pushdown', strategy: 'once', rules: [pushFiltersIntoScan] },
     { name: 'Column pruning', strategy: 'fixedPoint', rules: [pruneColumns, collapseProject] },

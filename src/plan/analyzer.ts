@@ -23,6 +23,7 @@ import {
   transformUp,
 } from './expression.js';
 import { typeOfResolved, commonTypeOf } from './typing.js';
+import type { LogicalPlan } from './logical-plan.js';
 
 /** Resolves column references in `e` against `input` and applies implicit casts. Stars are rejected here. */
 export function resolveExpr(e: Expr, input: readonly AttributeRef[]): Expr {
@@ -365,5 +366,4 @@ export function projectWithWindows(child: LogicalPlan, exprs: readonly Expr[]): 
   return { kind: 'project', child: plan, exprs: rewritten };
 }
 
-import type { LogicalPlan } from './logical-plan.js';
 // ---- window functions (end) --------------------------------------------------------------------

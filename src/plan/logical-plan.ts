@@ -4,6 +4,7 @@ import { field, Schema as SchemaClass } from '../types/schema.js';
 import type { ParquetSource } from '../io/parquet-source.js';
 import { type ScanPredicate, describePredicate } from '../io/scan-predicate.js';
 import { type AttributeRef, type Expr, type SortOrder, exprName, exprToString } from './expression.js';
+import { typeOfResolved } from './typing.js';
 
 /**
  * The logical plan: one closed union of relational operators (DataFusion's LogicalPlan, Catalyst's
@@ -277,6 +278,3 @@ function describeNode(plan: LogicalPlan): string {
 function asNullable(a: AttributeRef): AttributeRef {
   return a.nullable ? a : { ...a, nullable: true };
 }
-
-// Late import to avoid a cycle: typing needs the function registry, which needs expressions.
-import { typeOfResolved } from './typing.js';

@@ -4,7 +4,7 @@
  * (group keys, aggregate inputs, join keys, sort keys) are computed by a Project placed below the
  * operator; expressions over operator results (e.g. `sum(x) / count(x)`) by a Project above it.
  */
-import { InternalError, NotImplementedError } from '../errors.js';
+import { NotImplementedError } from '../errors.js';
 import { Schema, field } from '../types/schema.js';
 import type { PhysicalOperator } from '../exec/operator.js';
 import { MemoryScanExec } from '../exec/memory-scan-exec.js';
@@ -22,6 +22,7 @@ import {
   type AttributeRef,
   type Expr,
   literal,
+  mapChildren,
   newExprId,
   referencedIds,
   splitConjuncts,
@@ -29,11 +30,15 @@ import {
   exprToString,
   transformUp,
 } from './expression.js';
-import { type LogicalPlan, type Aggregate, type Join, type Project, type Sort, outputOf } from './logical-plan.js';
+import { type LogicalPlan, type Aggregate, type Join, type Project, type Sort, type Window as WindowNode, outputOf, toAttribute } from './logical-plan.js';
 import { exprKey } from './analyzer.js';
 import { typeOfResolved } from './typing.js';
 import { estimateRows } from './statistics.js';
 import type { Batch } from '../types/batch.js';
+import { WindowExec, type WindowFunctionSpec } from '../exec/window-exec.js';
+import type { WindowExpr } from './expression.js';
+import { castTo as castWindowInput } from './analyzer.js';
+import { DataTypes } from '../types/data-type.js';
 
 /** A physical operator together with the attributes its columns carry, in order. */
 interface Planned {
@@ -123,18 +128,10 @@ function withComputedColumns(child: Planned, exprs: readonly Expr[]): { planned:
   if (extra.length === 0) return { planned: child, indices };
   const exprsOut = [...child.output, ...extra];
   const op = new ProjectExec(child.op, exprsOut, child.output);
-  const output = exprsOut.map((e) => attrOf(e));
+  const output = exprsOut.map((e) => toAttribute(e));
   return { planned: { op, output }, indices };
 }
 
-function attrOf(e: Expr): AttributeRef {
-  if (e.kind === 'attr') return e;
-  if (e.kind === 'alias') {
-    const t = typeOfResolved(e.child);
-    return { kind: 'attr', id: e.id, name: e.name, type: t.type, nullable: t.nullable };
-  }
-  throw new InternalError('attrOf: expression is not named');
-}
 
 /** Drops helper columns: keeps the first `n` columns of a planned node. */
 function keepFirst(p: Planned, n: number): Planned {
@@ -241,7 +238,7 @@ function planAggregate(plan: Aggregate): Planned {
       const gi = groupKeys.indexOf(exprKey(x));
       if (gi >= 0 && x.kind !== 'alias') return keyAttrs[gi]!;
       if (x.kind === 'agg') return x;
-      return mapExpr(x, replaceKeys);
+      return mapChildren(x, replaceKeys);
     };
     const body = a.kind === 'alias' ? a.child : a;
     const replaced = rewrite(replaceKeys(body));
@@ -253,13 +250,6 @@ function planAggregate(plan: Aggregate): Planned {
   const project = new ProjectExec(raw.op, finalExprs, raw.output);
   return { op: project, output: outputOf(plan) };
 }
-
-function mapExpr(e: Expr, f: (c: Expr) => Expr): Expr {
-  // Local import avoids widening expression.ts's public surface for one caller.
-  return mapChildrenExpr(e, f);
-}
-
-import { mapChildren as mapChildrenExpr } from './expression.js';
 
 function planJoin(plan: Join): Planned {
   let left = planNode(plan.left);
@@ -338,11 +328,6 @@ function subset(a: Set<number>, b: Set<number>): boolean {
 
 // ---- window functions (begin) ------------------------------------------------------------------
 
-import { WindowExec, type WindowFunctionSpec } from '../exec/window-exec.js';
-import type { Window as WindowNode } from './logical-plan.js';
-import type { WindowExpr } from './expression.js';
-import { castTo as castWindowInput } from './analyzer.js';
-import { DataTypes } from '../types/data-type.js';
 
 /** The value column a window function's kernel reads: integral sums/averages widened to bigint, floats to double. */
 function windowValueInput(w: WindowExpr): Expr | null {
@@ -370,7 +355,7 @@ function planWindow(plan: WindowNode): Planned {
   const { planned, indices } = withComputedColumns(child, exprs);
   const np = plan.partitionSpec.length;
   const orderKeys = plan.orderSpec.map((o, i) => ({ index: indices[np + i]!, ascending: o.ascending, nullsFirst: o.nullsFirst }));
-  const attrs = plan.windowExprs.map((a) => attrOf(a));
+  const attrs = plan.windowExprs.map((a) => toAttribute(a));
   const specs: WindowFunctionSpec[] = calls.map((c, i) => ({
     fn: c.fn,
     input: slots[i]!.v === null ? null : indices[slots[i]!.v!]!,
