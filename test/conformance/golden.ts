@@ -118,18 +118,30 @@ export function splitStatements(text: string): InputStatement[] {
       continue;
     }
     if (ch === ';') {
-      if (cur.trim()) out.push({ sql: cur.trim(), onlyIfSpark: pendingOnly });
+      const sql = stripLeadingComments(cur);
+      if (sql) out.push({ sql, onlyIfSpark: pendingOnly });
       cur = '';
       pendingOnly = false;
       continue;
     }
     cur += ch;
   }
-  if (cur.trim()) out.push({ sql: cur.trim(), onlyIfSpark: pendingOnly });
+  const last = stripLeadingComments(cur);
+  if (last) out.push({ sql: last, onlyIfSpark: pendingOnly });
   return out;
+}
+
+/** The statement without the `--` comment lines before it (a comment after a `;` on the same line). */
+function stripLeadingComments(sql: string): string {
+  let t = sql.trim();
+  while (t.startsWith('--')) {
+    const nl = t.indexOf('\n');
+    t = nl < 0 ? '' : t.slice(nl + 1).trim();
+  }
+  return t;
 }
 
 /** The key under which a statement is matched with its golden block: whitespace collapsed. */
 export function sqlKey(sql: string): string {
-  return sql.replace(/\s+/g, ' ').trim();
+  return stripLeadingComments(sql).replace(/\s+/g, ' ').trim();
 }

@@ -63,9 +63,10 @@ function oneLine(s: string, max = 160): string {
 }
 
 /** A coarse class of an error, for ranking failure causes (identifiers and positions removed). */
-function errorCategory(e: unknown): string {
+function errorCategory(e: unknown, sql: string): string {
   const name = e instanceof Error ? e.constructor.name : 'Error';
   const first = (e instanceof Error ? e.message : String(e)).split('\n')[0]!;
+  if (e instanceof ParseError && /\bvalues\b/i.test(sql)) return 'ParseError in a statement with an inline VALUES table (Kindling has no VALUES relation)';
   if (/table or view '.*' not found/.test(first)) return `${name}: table or view not found (often a failed setup statement)`;
   const generic = first
     .replace(/^syntax error at line \d+, column \d+: /, 'syntax error: ')
@@ -266,7 +267,7 @@ export async function runGoldenFile(root: string, name: string): Promise<FileRes
       continue;
     }
     if (failure !== undefined) {
-      results.push({ sql: stmt.sql, outcome: 'fail', reason: `error: ${oneLine(errorText(failure))}`, category: errorCategory(failure) });
+      results.push({ sql: stmt.sql, outcome: 'fail', reason: `error: ${oneLine(errorText(failure))}`, category: errorCategory(failure, stmt.sql) });
       continue;
     }
     const schema = formatSchema(df!.schema);
