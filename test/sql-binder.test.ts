@@ -224,6 +224,14 @@ describe('Spark resolution rules', () => {
     expect(sorted(await sqlRows('SELECT x.name FROM u x, u y WHERE x.k = y.k AND y.name = \'Gamma\''))).toEqual([['Gamma']]);
   });
 
+  it('table column aliases rename the columns of a view (t AS x (a, b, ...))', async () => {
+    expect(sorted(await sqlRows('SELECT x.a, x.b FROM t AS x (a, b, c, e) WHERE x.b > 2'))).toEqual(
+      sorted(await sqlRows('SELECT k, v FROM t WHERE v > 2')),
+    );
+    await expect(spark.sql('SELECT v FROM t x (a, b, c, e)')).rejects.toThrow(AnalysisError);
+    await expect(spark.sql('SELECT * FROM t x (a)')).rejects.toThrow(/1 column names given for 4 columns/);
+  });
+
   it("unaliased SQL-only syntax gets Spark's output names", async () => {
     const df = await spark.sql(
       "SELECT v DIV 2, EXTRACT(YEAR FROM d), CASE k WHEN 'a' THEN 1 ELSE 0 END, if(v > 1, 'x', 'y'), nullif(v, 1), DATE '2020-01-01', d + INTERVAL '2' DAY, " +

@@ -122,8 +122,8 @@ export type SqlJoinType = 'inner' | 'left' | 'right' | 'full' | 'cross' | 'left_
 
 /** A relation in FROM. */
 export type Relation =
-  | { readonly kind: 'table'; readonly name: readonly string[]; readonly alias?: string; readonly pos: Pos }
-  | { readonly kind: 'file'; readonly format: string; readonly path: string; readonly alias?: string; readonly pos: Pos }
+  | { readonly kind: 'table'; readonly name: readonly string[]; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
+  | { readonly kind: 'file'; readonly format: string; readonly path: string; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
   | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly columns?: readonly string[] }
   | {
       readonly kind: 'join';

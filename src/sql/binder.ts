@@ -555,15 +555,15 @@ export class Binder {
       case 'table': {
         const name = r.name.join('.');
         const cte = r.name.length === 1 ? this.findCte(name) : undefined;
-        if (cte) return this.reference(cte, r.alias ?? r.name[0]!);
+        if (cte) return this.reference(cte, r.alias ?? r.name[0]!, r.columns);
         const view = this.ctx.catalog.find(name);
         if (!view) throw unknownTable(name, [...this.cteNames(), ...this.ctx.catalog.listTables()]);
-        return this.reference(view.plan, r.alias ?? r.name[r.name.length - 1]!);
+        return this.reference(view.plan, r.alias ?? r.name[r.name.length - 1]!, r.columns);
       }
       case 'file': {
         const plan = this.ctx.files.get(`${r.format}:${r.path}`);
         if (!plan) throw new NotImplementedError(`reading ${r.format} files in SQL (only parquet.\`path\` is supported)`);
-        return this.reference(plan, r.alias ?? r.path);
+        return this.reference(plan, r.alias ?? r.path, r.columns);
       }
       case 'subquery': {
         let plan = this.bindQuery(r.query);
@@ -590,13 +590,17 @@ export class Binder {
     }
   }
 
-  /** A named relation in FROM: fresh ids if its columns are already used in this statement, then a SubqueryAlias. */
-  private reference(plan: LogicalPlan, alias: string): LogicalPlan {
+  /**
+   * A named relation in FROM: fresh ids if its columns are already used in this statement, the
+   * column aliases of `t (a, b, ...)` if given, then a SubqueryAlias.
+   */
+  private reference(plan: LogicalPlan, alias: string, columns?: readonly string[]): LogicalPlan {
     const out = outputOf(plan);
     let p = plan;
     if (out.some((a) => this.usedIds.has(a.id))) {
       p = { kind: 'project', child: plan, exprs: out.map((a): Expr => ({ kind: 'alias', child: a, name: a.name, id: newExprId() })) };
     }
+    if (columns) p = renameColumns(p, columns, `relation ${alias}`);
     for (const a of outputOf(p)) this.usedIds.add(a.id);
     return { kind: 'subqueryAlias', child: p, alias };
   }

@@ -500,12 +500,12 @@ class Parser {
     const name = this.qualifiedName();
     // Spark's direct file query: parquet.`path`
     if (name.length === 2 && ['parquet', 'csv', 'json', 'orc', 'text'].includes(name[0]!.toLowerCase()) && this.tokens[this.i - 1]!.kind === 'ident') {
-      const { alias } = withAlias ? this.tableAlias() : { alias: undefined };
-      return { kind: 'file', format: name[0]!.toLowerCase(), path: name[1]!, alias, pos };
+      const { alias, columns } = withAlias ? this.tableAlias() : { alias: undefined, columns: undefined };
+      return { kind: 'file', format: name[0]!.toLowerCase(), path: name[1]!, alias, columns, pos };
     }
     if (!withAlias) return { kind: 'table', name, pos };
-    const { alias } = this.tableAlias();
-    return { kind: 'table', name, alias, pos };
+    const { alias, columns } = this.tableAlias();
+    return { kind: 'table', name, alias, columns, pos };
   }
 
   private tableAlias(): { alias?: string; columns?: string[] } {
