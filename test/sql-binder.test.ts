@@ -356,3 +356,65 @@ describe('errors', () => {
     }
   });
 });
+
+describe('VALUES', () => {
+  const types = (df: DataFrame) => df.schema.fields.map((f) => `${f.name}:${f.type.kind}:${f.nullable}`);
+
+  it('in FROM with an alias and column names; types and nullability from the values', async () => {
+    const df = await spark.sql("SELECT * FROM VALUES (1, 'a'), (2, null) AS v(id, name)");
+    expect(types(df)).toEqual(['id:int32:false', 'name:utf8:true']);
+    expect(await rows(df)).toEqual([[1, 'a'], [2, null]]);
+    expect(await sqlRows('SELECT v.x FROM (VALUES (1), (2)) AS v(x) WHERE v.x > 1')).toEqual([[2]]);
+  });
+
+  it('as a query: columns default to col1, col2, ...; single-column rows without parentheses', async () => {
+    const df = await spark.sql('VALUES (1, 2)');
+    expect(df.columns).toEqual(['col1', 'col2']);
+    expect(await rows(df)).toEqual([[1, 2]]);
+    expect(await sqlRows('VALUES 1, 2, 3')).toEqual([[1], [2], [3]]);
+    expect((await spark.sql('SELECT * FROM VALUES (1, 2)')).columns).toEqual(['col1', 'col2']);
+    expect(await sqlRows('VALUES (3), (1), (2) ORDER BY 1 LIMIT 2')).toEqual([[1], [2]]);
+    expect(sorted(await sqlRows('VALUES (1) UNION ALL SELECT 2'))).toEqual([[1], [2]]);
+  });
+
+  it('column types are the union-widened common type (int/double -> double, int/string -> string)', async () => {
+    const df = await spark.sql("SELECT * FROM VALUES (1, 'x', 1), (2.5D, 3, CAST(2 AS bigint))");
+    expect(types(df)).toEqual(['col1:float64:false', 'col2:utf8:false', 'col3:int64:false']);
+    expect(await rows(df)).toEqual([[1, 'x', 1n], [2.5, '3', 2n]]);
+  });
+
+  it('constant expressions: negatives, arithmetic, casts, dates; NULL-only columns are void', async () => {
+    const df = await spark.sql("VALUES (-1 + 3 * 2, DATE '2020-01-31', CAST('7' AS int), NULL), (-4, NULL, 1, NULL)");
+    expect(types(df)).toEqual(['col1:int32:false', 'col2:date32:true', 'col3:int32:false', 'col4:null:true']);
+    const r = await rows(df);
+    expect(r.map((x) => [x[0], x[2], x[3]])).toEqual([[5, 7, null], [-4, 1, null]]);
+    expect(r[1]![1]).toBeNull();
+  });
+
+  it('rows of different arity and non-constant items are analysis errors naming the row', async () => {
+    await expect(spark.sql('VALUES (1, 2), (3)')).rejects.toThrow(/row 2 has 1 values but the first row has 2/);
+    await expect(spark.sql('SELECT * FROM VALUES (1), (k) AS v(a)')).rejects.toThrow(AnalysisError);
+    await expect(spark.sql('SELECT * FROM VALUES (1, 2) AS v(a)')).rejects.toThrow(/1 column names given for 2 columns/);
+  });
+
+  it('in joins, CTEs and temp views', async () => {
+    expect(sorted(await sqlRows("SELECT u.name, m.n FROM u JOIN VALUES ('a', 10), ('c', 30) AS m(k, n) ON u.k = m.k"))).toEqual([
+      ['Alpha', 10],
+      ['Gamma', 30],
+    ]);
+    expect(await sqlRows('WITH c AS (VALUES (1, 2), (3, 4)) SELECT col1 + col2 FROM c ORDER BY 1')).toEqual([[3], [7]]);
+    await spark.sql("CREATE OR REPLACE TEMP VIEW vals_a AS VALUES (1, 'one'), (2, 'two')");
+    await spark.sql("CREATE OR REPLACE TEMPORARY VIEW vals_b AS SELECT * FROM VALUES (2, 'zwei'), (3, 'drei') AS vals_b(a, b)");
+    expect(await sqlRows('SELECT vals_a.col2, vals_b.b FROM vals_a JOIN vals_b ON vals_a.col1 = vals_b.a')).toEqual([['two', 'zwei']]);
+    expect(sorted(await sqlRows('SELECT x.col1 FROM vals_a x JOIN vals_a y ON x.col1 = y.col1'))).toEqual([[1], [2]]);
+  });
+
+  it("view column lists, Spark's cast functions in rows, a reserved word as alias before column names", async () => {
+    await spark.sql('CREATE OR REPLACE TEMP VIEW vals_c (p, q) AS VALUES (1, 2), (3, 4)');
+    expect(await sqlRows('SELECT q FROM vals_c WHERE p = 3')).toEqual([[4]]);
+    await expect(spark.sql('CREATE OR REPLACE TEMP VIEW vals_d (p) AS VALUES (1, 2)')).rejects.toThrow(/1 column names given for 2 columns/);
+    const df = await spark.sql("SELECT * FROM VALUES (float(15), smallint('7'), date('2020-01-02'), decimal(3)) AS grouping(a, b, c, d)");
+    expect(df.schema.fields.map((f) => f.type.kind)).toEqual(['float32', 'int16', 'date32', 'decimal']);
+    expect((await rows(df))[0]!.slice(0, 2)).toEqual([15, 7]);
+  });
+});

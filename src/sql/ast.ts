@@ -26,6 +26,8 @@ export interface CreateViewStatement {
   readonly name: string;
   readonly replace: boolean;
   readonly ifNotExists: boolean;
+  /** `CREATE TEMP VIEW v (a, b) AS ...`: names for the query's columns. */
+  readonly columns?: readonly string[];
   readonly query: Query;
 }
 
@@ -64,8 +66,17 @@ export interface Query {
   readonly offset?: SqlExpr;
 }
 
-/** A query body: a SELECT, a set operation, or a parenthesized query. */
-export type QueryTerm = SelectCore | SetOperation | NestedQuery;
+/** A query body: a SELECT, a set operation, a parenthesized query, or an inline table. */
+export type QueryTerm = SelectCore | SetOperation | NestedQuery | InlineTable;
+
+/** Spark's inline table `VALUES (1, 'a'), (2, 'b') [[AS] t(c1, c2)]` (a row of one item may omit the parentheses). */
+export interface InlineTable {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly SqlExpr[])[];
+  readonly alias?: string;
+  readonly columns?: readonly string[];
+  readonly pos: Pos;
+}
 
 /** `( query )` used as a query term. */
 export interface NestedQuery {
@@ -125,6 +136,7 @@ export type Relation =
   | { readonly kind: 'table'; readonly name: readonly string[]; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
   | { readonly kind: 'file'; readonly format: string; readonly path: string; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
   | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly columns?: readonly string[] }
+  | InlineTable
   | {
       readonly kind: 'join';
       readonly left: Relation;

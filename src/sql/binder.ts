@@ -21,11 +21,14 @@
  * - window calls in the select list -> Window nodes below the projection (projectWithWindows).
  */
 import { AnalysisError, InvalidArgumentError, NotImplementedError } from '../errors.js';
-import { DataTypes } from '../types/data-type.js';
-import { Schema } from '../types/schema.js';
+import { type DataType, DataTypes, typeEquals } from '../types/data-type.js';
+import { Schema, field } from '../types/schema.js';
+import { commonType } from '../types/type-coercion.js';
+import { evaluateConstant } from '../exec/expression-eval.js';
 import {
   type AttributeRef,
   type Expr,
+  type Literal,
   type SortOrder,
   conjunction,
   exprExists,
@@ -43,7 +46,7 @@ import { DataFrame } from '../api/dataframe.js';
 import { Column } from '../api/column.js';
 import type { Catalog } from './catalog.js';
 import { unknownTable } from './catalog.js';
-import type { Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr } from './ast.js';
+import type { InlineTable, Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr } from './ast.js';
 import { containsAggregate, sqlChildren, translateExpr, type TranslateHooks } from './translate.js';
 import { sqlOnlyName } from './naming.js';
 
@@ -110,6 +113,8 @@ export class Binder {
         return this.bindSelect(t, []);
       case 'nested':
         return this.bindQuery(t.query);
+      case 'values':
+        return this.bindInlineTable(t);
       case 'setOp': {
         const left = this.bindTerm(t.left);
         const right = this.bindTerm(t.right);
@@ -565,6 +570,8 @@ export class Binder {
         if (!plan) throw new NotImplementedError(`reading ${r.format} files in SQL (only parquet.\`path\` is supported)`);
         return this.reference(plan, r.alias ?? r.path, r.columns);
       }
+      case 'values':
+        return this.bindInlineTable(r);
       case 'subquery': {
         let plan = this.bindQuery(r.query);
         if (r.columns) plan = renameColumns(plan, r.columns, `subquery ${r.alias ?? ''}`);
@@ -588,6 +595,56 @@ export class Binder {
         throw new AnalysisError(`${how.toUpperCase().replace('_', ' ')} JOIN needs an ON or USING clause`);
       }
     }
+  }
+
+  /**
+   * An inline table `VALUES (...), (...)` as a LocalRelation (Spark's ResolveInlineTables): every
+   * item must be a constant, evaluated once; a column's type is the union-widened common type of its
+   * values (all NULL -> void), its nullability whether any value is null; columns are named
+   * col1, col2, ... unless `AS t(a, b)` names them.
+   */
+  private bindInlineTable(t: InlineTable): LogicalPlan {
+    const width = t.rows[0]?.length ?? 0;
+    const where = `at line ${t.pos.line}, column ${t.pos.column}`;
+    const values: Literal[][] = t.rows.map((row, r) => {
+      if (row.length !== width) {
+        throw new AnalysisError(`VALUES ${where}: row ${r + 1} has ${row.length} values but the first row has ${width}; every row of an inline table must have the same number of values`);
+      }
+      return row.map((item, c) => {
+        if (collectSubqueries(item).length > 0) {
+          throw new AnalysisError(`VALUES ${where}: row ${r + 1}, column ${c + 1} must be a constant expression, not a subquery`);
+        }
+        let e: Expr;
+        try {
+          e = resolveExpr(translateExpr(item), []);
+        } catch (err) {
+          if (err instanceof AnalysisError) {
+            throw new AnalysisError(`VALUES ${where}: row ${r + 1}, column ${c + 1} must be a constant expression (${err.message})`);
+          }
+          throw err;
+        }
+        if (exprExists(e, (x) => x.kind === 'agg' || x.kind === 'window' || x.kind === 'attr')) {
+          throw new AnalysisError(`VALUES ${where}: row ${r + 1}, column ${c + 1} must be a constant expression, got ${exprName(e)}`);
+        }
+        return evaluateConstant(e);
+      });
+    });
+    const types: DataType[] = Array.from({ length: width }, (_, c) =>
+      values.reduce<DataType>((acc, row) => commonType(acc, row[c]!.type, 'union'), DataTypes.Null),
+    );
+    const names = types.map((_, c) => `col${c + 1}`);
+    const schema = new Schema(types.map((ty, c) => field(names[c]!, ty, values.some((row) => row[c]!.value === null))));
+    const rows = values.map((row) => {
+      const obj: Record<string, unknown> = {};
+      row.forEach((v, c) => {
+        obj[names[c]!] = typeEquals(v.type, types[c]!) || v.value === null ? v.value : evaluateConstant(castTo(v, types[c]!)).value;
+      });
+      return obj;
+    });
+    let plan = this.ctx.session.createDataFrame(rows, schema).plan;
+    for (const a of outputOf(plan)) this.usedIds.add(a.id);
+    if (t.columns) plan = renameColumns(plan, t.columns, `VALUES ${t.alias ?? ''}`.trimEnd());
+    return t.alias ? { kind: 'subqueryAlias', child: plan, alias: t.alias } : plan;
   }
 
   /**
@@ -761,7 +818,7 @@ function isOneRowAggregate(plan: LogicalPlan): boolean {
 }
 
 /** Renames a plan's columns (`WITH t(a, b) AS ...`, `(subquery) AS t(a, b)`). */
-function renameColumns(plan: LogicalPlan, names: readonly string[], what: string): LogicalPlan {
+export function renameColumns(plan: LogicalPlan, names: readonly string[], what: string): LogicalPlan {
   const out = outputOf(plan);
   if (out.length !== names.length) {
     throw new AnalysisError(`${what}: ${names.length} column names given for ${out.length} columns (${out.map((a) => a.name).join(', ')})`);

@@ -13,6 +13,7 @@ import type {
   Cte,
   FrameBound,
   GroupBy,
+  InlineTable,
   IntervalUnit,
   Pos,
   Query,
@@ -36,6 +37,9 @@ const RESERVED = new Set(
     'SELECT SEMI SETS THEN TRUE UNION USING WHEN WHERE WINDOW WITH GROUPING'
   ).split(' '),
 );
+
+/** Function names Spark resolves to a cast to the type of that name (`float(x)` = `CAST(x AS FLOAT)`). */
+const CAST_FUNCTIONS = new Set(['boolean', 'tinyint', 'smallint', 'int', 'bigint', 'float', 'double', 'decimal', 'date', 'timestamp', 'string', 'binary']);
 
 const INTERVAL_UNITS: Record<string, IntervalUnit> = {
   YEAR: 'year',
@@ -225,8 +229,9 @@ class Parser {
     this.expect('VIEW');
     const ifNotExists = this.acceptSeq('IF', 'NOT', 'EXISTS');
     const name = this.qualifiedName().join('.');
+    const columns = this.isOp('(') ? this.identifierList() : undefined;
     this.expect('AS');
-    return { kind: 'createView', name, replace, ifNotExists, query: this.query() };
+    return { kind: 'createView', name, replace, ifNotExists, ...(columns ? { columns } : {}), query: this.query() };
   }
 
   private qualifiedName(): string[] {
@@ -326,7 +331,8 @@ class Parser {
       const from = this.fromList();
       return this.selectCore(from);
     }
-    if (!this.isWord('SELECT')) throw this.error('expected SELECT or a parenthesized query');
+    if (this.isWord('VALUES')) return this.inlineTable();
+    if (!this.isWord('SELECT')) throw this.error('expected SELECT, VALUES or a parenthesized query');
     return this.selectCore();
   }
 
@@ -473,7 +479,7 @@ class Parser {
       // A subquery, or a parenthesized join.
       const save = this.i;
       this.i++;
-      if (this.isWord('SELECT') || this.isWord('WITH') || this.isOp('(') || this.isWord('FROM') || this.isWord('TABLE')) {
+      if (this.isWord('SELECT') || this.isWord('WITH') || this.isOp('(') || this.isWord('FROM') || this.isWord('TABLE') || this.isWord('VALUES')) {
         let query: Query;
         try {
           query = this.query();
@@ -493,7 +499,26 @@ class Parser {
       this.expect(')', 'to close the parenthesized relation');
       return inner;
     }
+    if (this.isWord('VALUES')) return this.inlineTable();
     return this.tableRelation(true, pos);
+  }
+
+  /** `VALUES row, row, ... [[AS] alias [(cols)]]`; a row is `(expr, ...)` or a single expression. */
+  private inlineTable(): InlineTable {
+    const pos = this.pos();
+    this.expect('VALUES');
+    const rows: SqlExpr[][] = [];
+    do {
+      if (this.isOp('(')) {
+        this.i++;
+        const row = [this.expression()];
+        while (this.accept(',')) row.push(this.expression());
+        this.expect(')', 'to close the VALUES row');
+        rows.push(row);
+      } else rows.push([this.expression()]);
+    } while (this.accept(','));
+    const { alias, columns } = this.tableAlias();
+    return { kind: 'values', rows, alias, columns, pos };
   }
 
   private tableRelation(withAlias: boolean, pos: Pos = this.pos()): Relation {
@@ -510,8 +535,11 @@ class Parser {
 
   private tableAlias(): { alias?: string; columns?: string[] } {
     let alias: string | undefined;
-    if (this.accept('AS')) alias = this.identifier('an alias after AS');
-    else if (this.isIdentifierStart()) alias = this.identifier();
+    if (this.accept('AS')) {
+      // A reserved word is still an alias when column names follow (`VALUES (1) AS grouping(a)`, as Spark allows).
+      if (this.tok.kind === 'word' && this.isOp('(', this.peek())) alias = this.tokens[this.i++]!.text;
+      else alias = this.identifier('an alias after AS');
+    } else if (this.isIdentifierStart()) alias = this.identifier();
     let columns: string[] | undefined;
     if (alias !== undefined && this.isOp('(')) columns = this.identifierList();
     return { alias, columns };
@@ -908,6 +936,10 @@ class Parser {
       args.push({ kind: 'literal', value: true, type: DataTypes.Boolean, pos });
     } else this.acceptSeq('RESPECT', 'NULLS');
     if (this.accept('OVER')) over = this.windowSpec();
+    // Spark's cast functions: `float(x)`, `date(x)`, `decimal(x)`, ... are `CAST(x AS type)`.
+    if (!over && !distinct && !star && args.length === 1 && CAST_FUNCTIONS.has(name.toLowerCase())) {
+      return { kind: 'cast', child: args[0]!, to: parseTypeName(name), pos };
+    }
     return { kind: 'call', name, args, distinct, star, over, pos };
   }
 

@@ -13,7 +13,7 @@ import { DataFrame } from '../api/dataframe.js';
 import type { Catalog } from './catalog.js';
 import type { Relation, SelectItem, Statement } from './ast.js';
 import { parseStatement } from './parser.js';
-import { Binder } from './binder.js';
+import { Binder, renameColumns } from './binder.js';
 
 /** Runs one SQL statement (see the module doc). */
 export async function runSql(session: SparkSession, catalog: Catalog, text: string): Promise<DataFrame> {
@@ -36,7 +36,8 @@ function execute(session: SparkSession, catalog: Catalog, stmt: Statement, files
       return df(binder().bindQuery(stmt.query));
     case 'createView': {
       if (stmt.ifNotExists && catalog.tableExists(stmt.name)) return emptyResult(session);
-      const plan = binder().bindQuery(stmt.query);
+      let plan = binder().bindQuery(stmt.query);
+      if (stmt.columns) plan = renameColumns(plan, stmt.columns, `view ${stmt.name}`);
       checkUniqueNames(plan, stmt.name);
       catalog.createTempView(stmt.name, plan, stmt.replace);
       return emptyResult(session);
