@@ -19,23 +19,12 @@ import { columnFromJs, columnToJs, type CellValue } from '../src/types/values.js
 import { runtime } from '../src/wasm/runtime.js';
 import { MemoryReservation } from '../src/wasm/memory.js';
 import { HashAggregation } from '../src/kernels/aggregate.js';
+import { mulberry32 as prng } from './helpers/random.js';
 
 const { col } = F;
 const FUSE = 'spark.kindling.fuseFilterIntoAggregate';
 
 let spark: SparkSession;
-
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCHEMA = 'id int, k int, w bigint, g string, v double, i int, l bigint, s string, b boolean, m decimal(10,2)';
 

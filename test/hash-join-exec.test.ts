@@ -10,17 +10,7 @@ import { DataTypes } from '../src/types/data-type.js';
 import { Schema, field } from '../src/types/schema.js';
 import { type CellValue, batchFromRows, batchToRows, columnFromJs, columnToJs } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from './helpers/random.js';
 
 type Row = Record<string, unknown>;
 

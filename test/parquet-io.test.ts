@@ -17,6 +17,7 @@ import { writeParquet, type ParquetCompression, type WriteParquetOptions } from 
 import { type ScanPredicate, canSkipRowGroup } from '../src/io/scan-predicate.js';
 import { expandGlob, matchGlob, resolveInputFiles } from '../src/io/paths.js';
 import { escapePathName, inferPartitionType, unescapePathName } from '../src/io/hive-partitions.js';
+import { mulberry32 } from './helpers/random.js';
 
 let root: string;
 let duck: DuckDBConnection;
@@ -32,17 +33,6 @@ afterAll(() => {
 });
 
 const ctx = (batchSize = 1024): ExecContext => ({ runtime: runtime(), batchSize, operatorMemoryBudget: 1 << 30 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function* batchesOf(schema: Schema, rows: readonly Record<string, unknown>[], chunk: number): AsyncGenerator<Batch> {
   for (let i = 0; i < rows.length; i += chunk) yield batchFromRows(schema, rows.slice(i, i + chunk));

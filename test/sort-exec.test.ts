@@ -9,6 +9,7 @@ import { DataTypes } from '../src/types/data-type.js';
 import { Schema, field } from '../src/types/schema.js';
 import { batchFromRows, batchToRows, type CellValue } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
+import { mulberry32 } from './helpers/random.js';
 
 const schema = new Schema([
   field('k', DataTypes.Integer),
@@ -16,17 +17,6 @@ const schema = new Schema([
   field('d', DataTypes.Double),
   field('id', DataTypes.Long, false),
 ]);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeRows(n: number, seed: number): Record<string, CellValue>[] {
   const rnd = mulberry32(seed);
