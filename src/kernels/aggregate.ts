@@ -17,7 +17,7 @@
  * Spark's ordering (NaN largest, strings by UTF-8 bytes); avg of non-decimals is a double, of
  * decimals HALF_UP at the result scale; sum/min/max/avg of no non-null value is null, counts 0.
  */
-import { physicalSuffix } from './common.js';
+import { finishColumn, physicalSuffix } from './common.js';
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type DataType, byteWidth, isIntegral, typeToString } from '../types/data-type.js';
@@ -145,20 +145,12 @@ function finishFixed(mem: WasmMemory, k: KernelExports, type: DataType, values: 
 function withValidity(mem: WasmMemory, k: KernelExports, type: DataType, values: WasmBuffer, offsets: WasmBuffer | null, flags: number, start: number, count: number): Column {
   const validity = WasmBuffer.allocate(mem, Math.max(1, count));
   const nulls = k.fin_validity!(flags, start, count, validity.ptr);
-  if (nulls === 0) {
-    validity.release();
-    return new Column(type, count, values, null, offsets, 0);
-  }
-  return new Column(type, count, values, validity, offsets, nulls);
+  return finishColumn(type, count, values, validity, offsets, nulls);
 }
 
 /** A fixed-width column over `values` whose validity buffer is dropped when nothing is null. */
 function columnWithNulls(type: DataType, count: number, values: WasmBuffer, validity: WasmBuffer, nulls: number): Column {
-  if (nulls === 0) {
-    validity.release();
-    return new Column(type, count, values, null, null, 0);
-  }
-  return new Column(type, count, values, validity, null, nulls);
+  return finishColumn(type, count, values, validity, null, nulls);
 }
 
 /** Fused direct-mapped group-by + sum kernels by value type (aggregate module). */

@@ -14,21 +14,15 @@ import { nullColumn } from '../types/column.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
 import { takeColumnAt } from './take.js';
+import { filledBuffer } from './common.js';
 
 function alloc(bytes: number): WasmBuffer {
   return WasmBuffer.allocate(runtime().memory, Math.max(1, bytes));
 }
 
-/** Runs `fn` on a fresh buffer and releases it if `fn` throws. */
+/** Runs `fn` on a fresh buffer (at least one byte) and releases it if `fn` throws. */
 function filled(bytes: number, fn: (ptr: number) => void): WasmBuffer {
-  const b = alloc(bytes);
-  try {
-    fn(b.ptr);
-    return b;
-  } catch (e) {
-    b.release();
-    throw e;
-  }
+  return filledBuffer(Math.max(1, bytes), fn);
 }
 
 /**
