@@ -33,10 +33,10 @@ export class InvalidArgumentError extends KindlingError {}
 
 /** A blocking operator needed more memory than its budget allows. */
 export class MemoryBudgetExceededError extends KindlingError {
-  constructor(readonly operator: string, readonly budgetBytes: number, readonly requestedBytes: number) {
+  constructor(readonly operator: string, readonly budgetBytes: number, readonly requestedBytes: number, detail?: string) {
     super(
       `${operator} needs ${formatBytes(requestedBytes)} but its memory budget is ${formatBytes(budgetBytes)}; ` +
-        `raise the budget (spark.kindling.operatorMemory) or reduce the input (spilling is not implemented yet)`,
+        (detail ?? `raise the budget (spark.kindling.operatorMemory) or reduce the input`),
     );
   }
 }

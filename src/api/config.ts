@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { defaultSpillDirectory } from '../spill/spill-file.js';
 
 /** Default rows per batch produced by scans and blocking operators. */
 export const DEFAULT_BATCH_SIZE = 65_536;
@@ -11,7 +12,9 @@ export const DEFAULT_OPERATOR_MEMORY = 2 * 1024 ** 3;
  * '512m'/'2g', the budget of each blocking operator before it fails with a clear error);
  * `spark.kindling.fuseFilterIntoAggregate` (default true: a filter below an aggregation is applied
  * by the aggregation itself, as a row mask, instead of by a Filter that copies the rows that pass;
- * false plans the Filter).
+ * false plans the Filter). `spark.local.dir`: where sort and join build spill when over their budget.
+ * `spark.sql.cbo.joinReorder.enabled` (default true in Kindling, false in Spark): cost-based
+ * reordering of inner joins from Parquet-footer row counts (src/optimizer/reorder-joins.ts).
  */
 export class RuntimeConfig {
   private readonly values = new Map<string, string>();
@@ -23,6 +26,9 @@ export class RuntimeConfig {
       throw new InvalidArgumentError(`spark.kindling.batchSize must be a positive integer, got '${v}'`);
     }
     if (key === 'spark.kindling.operatorMemory') parseBytes(v, key);
+    if (key === 'spark.sql.cbo.joinReorder.enabled' && v.toLowerCase() !== 'true' && v.toLowerCase() !== 'false') {
+      throw new InvalidArgumentError(`spark.sql.cbo.joinReorder.enabled must be true or false, got '${v}'`);
+    }
     if (key === 'spark.kindling.fuseFilterIntoAggregate' && v !== 'true' && v !== 'false') {
       throw new InvalidArgumentError(`spark.kindling.fuseFilterIntoAggregate must be true or false, got '${v}'`);
     }
@@ -42,6 +48,16 @@ export class RuntimeConfig {
   /** Whether the planner fuses a filter below an aggregation into it (default true). */
   get fuseFilterIntoAggregate(): boolean {
     return this.values.get('spark.kindling.fuseFilterIntoAggregate') !== 'false';
+  }
+
+  /** Directory of spill files (`spark.local.dir`; default `<os tmpdir>/kindling-spill-<pid>`). */
+  get spillDirectory(): string {
+    return this.values.get('spark.local.dir') ?? defaultSpillDirectory();
+  }
+
+  /** Whether the optimizer reorders inner joins by estimated cost (`spark.sql.cbo.joinReorder.enabled`; default true). */
+  get joinReorderEnabled(): boolean {
+    return this.values.get('spark.sql.cbo.joinReorder.enabled')?.toLowerCase() !== 'false';
   }
 
   /** Bytes each blocking operator may hold. */

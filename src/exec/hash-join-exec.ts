@@ -16,6 +16,9 @@ import { type Column, nullColumn } from '../types/column.js';
 import { typeEquals, typeToString } from '../types/data-type.js';
 import { Schema, field, type Field } from '../types/schema.js';
 import { MemoryReservation, type WasmMemory } from '../wasm/memory.js';
+import { MemoryBudgetExceededError } from '../errors.js';
+import { PartitionedSpill } from '../spill/partitioned-spill.js';
+import { SpillMetrics } from '../spill/spill-metrics.js';
 import { type ExecContext, PhysicalOperator } from './operator.js';
 
 /** Join types of HashJoinExec (Spark's names; cross joins are planned as inner joins on a constant key). */
@@ -31,6 +34,11 @@ export interface HashJoinOptions {
    */
   residual?: (candidates: Batch) => Column;
 }
+
+/** Partitions of a grace hash join's first partitioning. */
+const GRACE_PARTITIONS = 16;
+/** Re-partitioning levels before giving up (each splits a partition at least 4 ways). */
+const MAX_GRACE_LEVELS = 8;
 
 /** Bytes held by a batch's buffers. */
 function batchBytes(b: Batch): number {
@@ -96,13 +104,240 @@ export class HashJoinExec extends PhysicalOperator {
     }
   }
 
+  /** What the latest execution spilled (files, bytes, partitionings). */
+  get spillMetrics(): SpillMetrics {
+    return this.metrics;
+  }
+
+  private metrics = new SpillMetrics();
+
+  /**
+   * Runs the join. The build side is collected under the budget; when it does not fit (or its hash
+   * table does not) and ctx.spillDirectory is set, the join turns into a grace hash join (Spark's
+   * and DuckDB's fallback; Shapiro, "Join processing in database systems with large main memories",
+   * 1986): both sides are hash-partitioned on the join keys into spill files and joined partition by
+   * partition, re-partitioning with another hash seed any partition whose build side is still too
+   * large. Every join type stays correct because rows with equal keys share a partition (rows with a
+   * null key go wherever their hash sends them, never match, and are null-extended or kept by their
+   * partition's join like any unmatched row). Without ctx.spillDirectory, going over the budget
+   * raises MemoryBudgetExceededError.
+   */
   async *execute(ctx: ExecContext): AsyncGenerator<Batch> {
+    const metrics = new SpillMetrics();
+    this.metrics = metrics;
+    const budget = ctx.operatorMemoryBudget;
+    const buildLeft = this.buildSide === 'left';
+    const buildOp = buildLeft ? this.left : this.right;
+    const reservation = new MemoryReservation('HashJoin build side', budget);
+    const collected: Batch[] = [];
+    let overflow = false;
+    let build: Batch | null = null;
+    const buildIt = buildOp.execute(ctx)[Symbol.asyncIterator]();
+    try {
+      // ---- build: collect under the budget ----
+      for (;;) {
+        const next = await buildIt.next();
+        if (next.done) break;
+        const b = next.value;
+        if (ctx.spillDirectory !== undefined && reservation.bytes + batchBytes(b) > budget) {
+          collected.push(b);
+          overflow = true;
+          break;
+        }
+        collected.push(b);
+        reservation.grow(batchBytes(b));
+      }
+      if (!overflow) {
+        build = concatBatches(buildOp.schema, collected);
+        for (const b of collected.splice(0)) b.release();
+        reservation.resize(batchBytes(build));
+        const probeOp = buildLeft ? this.right : this.left;
+        const inMemory = this.joinBuilt(ctx, build, reservation, probeOp.execute(ctx));
+        let emitted = false;
+        try {
+          for await (const out of inMemory) {
+            emitted = true;
+            yield out;
+          }
+          return;
+        } catch (e) {
+          // The hash table did not fit: spill instead, unless rows were already emitted.
+          if (ctx.spillDirectory === undefined || emitted || !(e instanceof MemoryBudgetExceededError)) throw e;
+        }
+        collected.push(build);
+        build = null;
+      }
+      // ---- grace hash join ----
+      yield* this.graceJoin(ctx, ctx.spillDirectory!, metrics, collected, buildIt);
+    } finally {
+      for (const b of collected) b.release();
+      build?.release();
+      await buildIt.return?.(undefined);
+      reservation.resize(0);
+    }
+  }
+
+  /**
+   * The grace hash join: partitions the build side (the `held` batches, taken over and removed from
+   * the array, then the rest of `rest`) and the probe side into spill files, then joins partition by
+   * partition.
+   */
+  private async *graceJoin(ctx: ExecContext, directory: string, metrics: SpillMetrics, held: Batch[], rest: AsyncIterator<Batch>): AsyncGenerator<Batch> {
+    const budget = ctx.operatorMemoryBudget;
+    const buildLeft = this.buildSide === 'left';
+    const buildOp = buildLeft ? this.left : this.right;
+    const probeOp = buildLeft ? this.right : this.left;
+    const buildKeys = buildLeft ? this.leftKeys : this.rightKeys;
+    const probeKeys = buildLeft ? this.rightKeys : this.leftKeys;
+    const P = GRACE_PARTITIONS;
+    const flush = Math.max(4096, Math.floor(budget / (4 * P)));
+    const buildParts = new PartitionedSpill(directory, buildOp.schema, P, buildKeys, 0, flush, metrics, 'join-build');
+    const probeParts = new PartitionedSpill(directory, probeOp.schema, P, probeKeys, 0, flush, metrics, 'join-probe');
+    try {
+      metrics.addSpill();
+      for (const b of held.splice(0)) {
+        try {
+          buildParts.add(b);
+        } finally {
+          b.release();
+        }
+      }
+      for (;;) {
+        const next = await rest.next();
+        if (next.done) break;
+        try {
+          buildParts.add(next.value);
+        } finally {
+          next.value.release();
+        }
+      }
+      buildParts.finish();
+      metrics.addSpill();
+      for await (const b of probeOp.execute(ctx)) {
+        try {
+          probeParts.add(b);
+        } finally {
+          b.release();
+        }
+      }
+      probeParts.finish();
+      for (let p = 0; p < P; p++) {
+        yield* this.joinPartition(ctx, directory, metrics, buildParts, probeParts, p, 0);
+        buildParts.releasePartition(p);
+        probeParts.releasePartition(p);
+      }
+    } finally {
+      buildParts.release();
+      probeParts.release();
+    }
+  }
+
+  /**
+   * Joins partition `p` of two partitioned sides in memory, or, when its build side does not fit,
+   * re-partitions both with the next hash seed and recurses. A partition that cannot be split (its
+   * build rows all share one key) raises MemoryBudgetExceededError.
+   */
+  private async *joinPartition(ctx: ExecContext, directory: string, metrics: SpillMetrics, buildParts: PartitionedSpill, probeParts: PartitionedSpill, p: number, level: number): AsyncGenerator<Batch> {
+    const budget = ctx.operatorMemoryBudget;
+    const buildLeft = this.buildSide === 'left';
+    const buildKeys = buildLeft ? this.leftKeys : this.rightKeys;
+    const probeKeys = buildLeft ? this.rightKeys : this.leftKeys;
+    const rows = buildParts.rows[p]!;
+    const bytes = buildParts.bytes[p]!;
+    let tableError: MemoryBudgetExceededError | null = null;
+    if (bytes <= budget) {
+      const reservation = new MemoryReservation('HashJoin build side', budget);
+      const batches: Batch[] = [];
+      let build: Batch | null = null;
+      let emitted = false;
+      try {
+        for (const b of buildParts.read(p)) {
+          batches.push(b);
+          reservation.grow(batchBytes(b));
+        }
+        build = concatBatches(buildParts.schema, batches);
+        for (const b of batches.splice(0)) b.release();
+        reservation.resize(batchBytes(build));
+        for await (const out of this.joinBuilt(ctx, build, reservation, probeParts.read(p))) {
+          emitted = true;
+          yield out;
+        }
+        return;
+      } catch (e) {
+        if (emitted || !(e instanceof MemoryBudgetExceededError)) throw e;
+        tableError = e;
+      } finally {
+        for (const b of batches) b.release();
+        build?.release();
+        reservation.resize(0);
+      }
+    }
+    // Too large: split with another seed.
+    const keyNames = buildKeys.map((i) => (buildLeft ? this.left : this.right).schema.fields[i]!.name).join(', ');
+    const P = Math.min(64, Math.max(4, 2 * Math.ceil(bytes / budget)));
+    const flush = Math.max(4096, Math.floor(budget / (4 * P)));
+    const seed = level + 1;
+    const subBuild = new PartitionedSpill(directory, buildParts.schema, P, buildKeys, seed, flush, metrics, 'join-build');
+    const subProbe = new PartitionedSpill(directory, probeParts.schema, P, probeKeys, seed, flush, metrics, 'join-probe');
+    try {
+      metrics.addSpill();
+      for (const b of buildParts.read(p)) {
+        try {
+          subBuild.add(b);
+        } finally {
+          b.release();
+        }
+      }
+      subBuild.finish();
+      if (subBuild.rows.some((r) => r === rows) || level + 1 > MAX_GRACE_LEVELS) {
+        if (tableError) {
+          throw new MemoryBudgetExceededError(
+            'HashJoin build side',
+            budget,
+            tableError.requestedBytes,
+            `the hash table of a partition of ${rows} build rows (join key ${keyNames}) does not fit even though its rows do; raise spark.kindling.operatorMemory`,
+          );
+        }
+        throw new MemoryBudgetExceededError(
+          'HashJoin build side',
+          budget,
+          bytes,
+          `${rows} build rows (${bytes} bytes) share one value of the join key (${keyNames}), so spilling cannot split them; ` +
+            `raise spark.kindling.operatorMemory above the size of the largest key's rows`,
+        );
+      }
+      buildParts.releasePartition(p);
+      metrics.addSpill();
+      for (const b of probeParts.read(p)) {
+        try {
+          subProbe.add(b);
+        } finally {
+          b.release();
+        }
+      }
+      subProbe.finish();
+      probeParts.releasePartition(p);
+      for (let q = 0; q < P; q++) {
+        yield* this.joinPartition(ctx, directory, metrics, subBuild, subProbe, q, level + 1);
+        subBuild.releasePartition(q);
+        subProbe.releasePartition(q);
+      }
+    } finally {
+      subBuild.release();
+      subProbe.release();
+    }
+  }
+
+  /**
+   * The in-memory hash join of one build batch (borrowed) with a stream of probe batches (each
+   * released here): indexes the build keys (accounted in `reservation`), probes, and emits matches
+   * and the rows outer/semi/anti joins call for. Nothing is emitted before the table is built.
+   */
+  private async *joinBuilt(ctx: ExecContext, build: Batch, reservation: MemoryReservation, probeInput: AsyncIterable<Batch> | Iterable<Batch>): AsyncGenerator<Batch> {
     const mem = ctx.runtime.memory;
     const size = Math.max(1, ctx.batchSize);
     const jt = this.joinType;
     const buildLeft = this.buildSide === 'left';
-    const buildOp = buildLeft ? this.left : this.right;
-    const probeOp = buildLeft ? this.right : this.left;
     const buildKeys = buildLeft ? this.leftKeys : this.rightKeys;
     const probeKeys = buildLeft ? this.rightKeys : this.leftKeys;
     const semiAnti = jt === 'left_semi' || jt === 'left_anti';
@@ -114,9 +349,7 @@ export class HashJoinExec extends PhysicalOperator {
     const buildOuter = buildLeft ? preservesLeft : preservesRight;
     const residual = this.options.residual;
 
-    const reservation = new MemoryReservation('HashJoin build side', ctx.operatorMemoryBudget);
     const scratch = new MemoryReservation('HashJoin probe side', Number.MAX_SAFE_INTEGER);
-    let build: Batch | null = null;
     let table: JoinBuildTable | null = null;
     const cursor = new ExpandCursor(mem);
     const probeGids = new GrowableBuffer(mem, scratch, null);
@@ -127,19 +360,8 @@ export class HashJoinExec extends PhysicalOperator {
     const buildMarks = new GrowableBuffer(mem, reservation, null);
     try {
       // ---- build ----
-      const collected: Batch[] = [];
-      try {
-        for await (const b of buildOp.execute(ctx)) {
-          collected.push(b);
-          reservation.grow(batchBytes(b));
-        }
-        build = concatBatches(buildOp.schema, collected);
-      } finally {
-        for (const b of collected) b.release();
-      }
-      reservation.resize(batchBytes(build));
       const B = build.numRows;
-      table = new JoinBuildTable(buildKeys.map((i) => build!.column(i)), B, reservation);
+      table = new JoinBuildTable(buildKeys.map((i) => build.column(i)), B, reservation);
       // Marks on build rows (outer joins, semi/anti with a residual) or on build key ids (semi/anti without).
       const markBuildRows = buildOuter || (semiAnti && buildLeft && residual !== undefined);
       const markBuildGroups = semiAnti && buildLeft && residual === undefined;
@@ -154,7 +376,7 @@ export class HashJoinExec extends PhysicalOperator {
       pairBuild.ensure(size * 4, false);
 
       // ---- probe ----
-      for await (const p of probeOp.execute(ctx)) {
+      for await (const p of probeInput) {
         try {
           const n = p.numRows;
           if (n === 0) continue;
@@ -208,7 +430,6 @@ export class HashJoinExec extends PhysicalOperator {
         yield* this.emitRows(mem, build, selected.ptr, count, size, semiAnti ? null : buildLeft ? 'right' : 'left');
       }
     } finally {
-      build?.release();
       table?.release();
       cursor.release();
       for (const b of [probeGids, pairProbe, pairBuild, probeMarks, selected, buildMarks]) b.release();
@@ -270,6 +491,7 @@ export class HashJoinExec extends PhysicalOperator {
     const ln = this.left.schema.names;
     const rn = this.right.schema.names;
     const keys = this.leftKeys.map((l, i) => `${ln[l]} = ${rn[this.rightKeys[i]!]}`).join(', ');
-    return `${this.joinType}, [${keys}], build=${this.buildSide}${this.options.residual ? ', residual' : ''}`;
+    const spilled = this.metrics.describe();
+    return `${this.joinType}, [${keys}], build=${this.buildSide}${this.options.residual ? ', residual' : ''}${spilled ? `, ${spilled}` : ''}`;
   }
 }

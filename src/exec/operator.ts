@@ -10,6 +10,12 @@ export interface ExecContext {
   readonly batchSize: number;
   /** Bytes each blocking operator (aggregate, sort, join build) may hold at once. */
   readonly operatorMemoryBudget: number;
+  /**
+   * Directory for spill files (Spark's spark.local.dir). When set, sort and join build write to disk
+   * and merge back instead of failing when over operatorMemoryBudget; when absent they hold
+   * everything in memory and raise MemoryBudgetExceededError (the session always sets it).
+   */
+  readonly spillDirectory?: string;
 }
 
 /**

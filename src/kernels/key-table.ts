@@ -383,6 +383,12 @@ export class KeyTable {
     // Twice the span leaves room to grow in both directions, within the unconditional size.
     const spanN = Number(span);
     const size = Math.max(DIRECT_MIN, Math.min(nextPow2(spanN * 2), Math.max(nextPow2(spanN), DIRECT_MAX)));
+    // A window the memory budget cannot hold: the hash table grows with the groups instead.
+    const extra = size * 4 - this.dmap.byteLength;
+    if (extra > 0 && this.reservation.bytes + extra > this.reservation.budgetBytes) {
+      this.toHashMode();
+      return;
+    }
     let base = lo - (BigInt(size) - span) / 2n;
     // Keep the window inside the key type's domain widened to int32 (the kernels' 32-bit fast path relies on it).
     const bits = this.suffix === 'i64' ? 63n : 31n;

@@ -7,7 +7,7 @@ import { InvalidArgumentError } from '../errors.js';
 import type { Batch } from '../types/batch.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
-import { hashColumns } from './hash.js';
+import { HASH_BYTES, hashColumnInto, hashColumns } from './hash.js';
 import { emptyBatch, takeBatchAt } from './take.js';
 
 /** Row indices grouped by partition: partition p's rows are indices[offsets[p] .. offsets[p + 1]). */
@@ -53,9 +53,11 @@ export function partitionIndices(hashes: WasmBuffer, numRows: number, numPartiti
 /**
  * Splits `batch` into `numPartitions` batches by the hash of the columns at `keyIndices`: one output
  * batch per partition (possibly empty), rows in their input order. Equal keys land in the same
- * partition. A partition holding every row is the input batch itself, retained.
+ * partition. A partition holding every row is the input batch itself, retained. `seed` 0 (default)
+ * uses the engine's hash (hashColumns); another seed folds the key columns' hashes into the seed
+ * instead, an independent partitioning for recursive re-partitioning (grace hash join).
  */
-export function hashPartition(batch: Batch, keyIndices: readonly number[], numPartitions: number): Batch[] {
+export function hashPartition(batch: Batch, keyIndices: readonly number[], numPartitions: number, seed = 0): Batch[] {
   checkPartitions(numPartitions);
   for (const i of keyIndices) {
     if (!Number.isInteger(i) || i < 0 || i >= batch.columns.length) {
@@ -64,7 +66,7 @@ export function hashPartition(batch: Batch, keyIndices: readonly number[], numPa
   }
   if (numPartitions === 1) return [batch.retain()];
   const n = batch.numRows;
-  const hashes = hashColumns(keyIndices.map((i) => batch.columns[i]!), n);
+  const hashes = seed === 0 ? hashColumns(keyIndices.map((i) => batch.columns[i]!), n) : seededHashes(batch, keyIndices, seed);
   let parts: PartitionedIndices;
   try {
     parts = partitionIndices(hashes, n, numPartitions);
@@ -93,4 +95,19 @@ function checkPartitions(numPartitions: number): void {
   if (!Number.isInteger(numPartitions) || numPartitions < 1 || numPartitions > 0x7fffffff) {
     throw new InvalidArgumentError(`the number of partitions must be a positive integer, got ${numPartitions}`);
   }
+}
+
+/** Row hashes of the key columns folded into `seed` (hash_combine(seed, h(col0)), then each next column). */
+function seededHashes(batch: Batch, keyIndices: readonly number[], seed: number): WasmBuffer {
+  const rt = runtime();
+  const n = batch.numRows;
+  const out = WasmBuffer.allocate(rt.memory, Math.max(1, n) * HASH_BYTES);
+  try {
+    rt.memory.i64(out.ptr, n).fill(BigInt(seed) * 0x9e3779b97f4a7c15n & 0x7fffffffffffffffn);
+    for (const i of keyIndices) hashColumnInto(batch.columns[i]!, out.ptr, true);
+  } catch (e) {
+    out.release();
+    throw e;
+  }
+  return out;
 }

@@ -67,7 +67,7 @@ function align(n: number, to: number): number {
   return Math.ceil(n / to) * to;
 }
 
-function keyLayout(columns: readonly Column[], keys: readonly SortKey[], numRows: number): KeyLayout {
+function keyLayout(columns: readonly Column[], keys: readonly SortKey[], numRows: number, uniform = false): KeyLayout {
   if (!Number.isInteger(numRows) || numRows < 0) throw new InvalidArgumentError(`sort: row count must be a non-negative integer, got ${numRows}`);
   const parts: KeyPart[] = [];
   let offset = 0;
@@ -78,7 +78,7 @@ function keyLayout(columns: readonly Column[], keys: readonly SortKey[], numRows
       throw new InternalError(`sort key column ${key.index} has ${column.length} rows, expected ${numRows}`);
     }
     if (column.type.kind === 'null') continue; // every row is null: the key cannot reorder anything
-    const nullByte = column.nullCount > 0 && column.validity !== null;
+    const nullByte = uniform || (column.nullCount > 0 && column.validity !== null);
     const valueBytes = column.type.kind === 'utf8' ? STRING_PREFIX_BYTES + 1 : byteWidth(column.type);
     parts.push({ column, key, nullByte, valueBytes, offset });
     offset += (nullByte ? 1 : 0) + valueBytes;
@@ -303,4 +303,87 @@ export function identityIndices(n: number): WasmBuffer {
   const out = WasmBuffer.allocate(rt.memory, Math.max(1, n) * 4);
   rt.module('sort').iota!(out.ptr, n);
   return out;
+}
+
+/**
+ * The encoded key rows of one sorted batch for the K-way merge (assembly/merge.ts): the same
+ * encoding as argsort's key rows, but in a layout that depends only on the key types (every key has
+ * its null byte), so that rows of different batches compare with each other. The caller releases it.
+ */
+export interface MergeKeyRows {
+  /** numRows rows of `stride` bytes: `width` key bytes, the u32 row number at `idxOff`. */
+  readonly rows: WasmBuffer;
+  readonly numRows: number;
+  readonly stride: number;
+  readonly width: number;
+  readonly idxOff: number;
+  /** The long-string descriptors (DESC_BYTES / 4 int32 each) of the string keys, in key order. */
+  readonly descriptors: Int32Array;
+  /** Frees the rows. */
+  release(): void;
+}
+
+/** Number of int32 per long-string descriptor (see assembly/merge.ts). */
+export const MERGE_DESC_INTS = DESC_BYTES / 4;
+
+/** Encodes the sort keys of a batch's columns (borrowed) into uniform key rows for merging. */
+export function encodeMergeKeys(columns: readonly Column[], keys: readonly SortKey[], numRows: number): MergeKeyRows {
+  const rt = runtime();
+  const mem = rt.memory;
+  const k = rt.module('sort');
+  const layout = keyLayout(columns, keys, numRows, true);
+  const rows = WasmBuffer.allocate(mem, Math.max(1, numRows) * layout.stride);
+  let ones: WasmBuffer | null = null;
+  try {
+    for (const p of layout.parts) {
+      const c = p.column;
+      let validity = c.validityPtr;
+      if (validity === 0) {
+        // The uniform layout has a null byte for every key: an all-valid validity makes the kernel write it.
+        if (!ones) {
+          ones = WasmBuffer.allocate(mem, Math.max(1, numRows));
+          ones.bytes().fill(1);
+        }
+        validity = ones.ptr;
+      }
+      if (c.type.kind === 'utf8') {
+        k.encode_utf8!(c.offsetsPtr, c.valuesPtr, validity, numRows, rows.ptr, layout.stride, p.offset, STRING_PREFIX_BYTES, flagsOf(p, 0));
+      } else {
+        encoderFor(k, c.type)(c.valuesPtr, validity, numRows, rows.ptr, layout.stride, p.offset, flagsOf(p, 0));
+      }
+    }
+    k.rows_write_index!(rows.ptr, numRows, layout.stride, layout.idxOff);
+    const strings = layout.parts.filter((p) => p.column.type.kind === 'utf8');
+    const descriptors = new Int32Array(strings.length * MERGE_DESC_INTS);
+    strings.forEach((p, j) => {
+      const long = STRING_PREFIX_BYTES + 1;
+      descriptors.set(
+        [p.offset + 1 + STRING_PREFIX_BYTES, p.key.ascending ? long : ~long & 0xff, p.key.ascending ? 0 : 1, p.column.offsetsPtr, p.column.valuesPtr, STRING_PREFIX_BYTES],
+        j * MERGE_DESC_INTS,
+      );
+    });
+    return { rows, numRows, stride: layout.stride, width: layout.width, idxOff: layout.idxOff, descriptors, release: () => rows.release() };
+  } catch (e) {
+    rows.release();
+    throw e;
+  } finally {
+    ones?.release();
+  }
+}
+
+/**
+ * An upper bound of argsort's scratch for these keys as `fixed + perRow * rows`, valid for any batch
+ * of the same key types whatever its nulls (so sums over batches bound the scratch of their
+ * concatenation): what an external sort uses to decide when held rows must be spilled.
+ */
+export function sortScratchBound(columns: readonly Column[], keys: readonly SortKey[], numRows: number): { perRow: number; fixed: number } {
+  let perRow = 0;
+  let fixed = 0;
+  for (const uniform of [false, true]) {
+    const layout = keyLayout(columns, keys, numRows, uniform);
+    const packed = layout.width <= 8;
+    perRow = Math.max(perRow, packed ? 24 : 2 * layout.stride);
+    fixed = Math.max(fixed, packed ? 8192 : (layout.width + 1) * 2048 + numStringKeys(layout) * DESC_BYTES);
+  }
+  return { perRow, fixed };
 }
