@@ -229,6 +229,10 @@ export class Column {
     if (e.kind === 'window') return new Column({ ...e, ...spec });
     if (e.kind === 'agg') {
       if (e.fn === 'count_distinct' || e.fn === 'first') throw new NotImplementedError(`${exprName(e)} over a window is not supported`);
+      // Statistical/boolean aggregates and DISTINCT have no window implementation (yet).
+      if (e.distinct || e.extraArgs?.length || !['sum', 'count', 'count_star', 'avg', 'min', 'max'].includes(e.fn)) {
+        throw new NotImplementedError(`${exprName(e)} over a window is not supported; window aggregates are sum, avg, min, max and count`);
+      }
       return new Column({ kind: 'window', fn: e.fn as WindowFn, args: e.arg ? [e.arg] : [], ...spec });
     }
     if (e.kind === 'call') {

@@ -51,10 +51,14 @@ export function count(c: ColumnLike): Column {
   return agg('count', e(c));
 }
 
-/** Number of distinct non-null values (of one column). */
-export function countDistinct(c: ColumnLike): Column {
-  return agg('count_distinct', e(c));
+/** Number of distinct non-null values of one column, or of distinct combinations of several (rows where all are non-null). */
+export function countDistinct(c: ColumnLike, ...cols: ColumnLike[]): Column {
+  if (cols.length === 0) return agg('count_distinct', e(c));
+  return new Column({ kind: 'agg', fn: 'count_distinct', arg: e(c), extraArgs: cols.map(e), ignoreNulls: false });
 }
+
+/** Alias of `countDistinct`. */
+export const count_distinct = countDistinct;
 
 /** Mean of a numeric column (double, or a decimal with 4 more digits of scale for decimals). */
 export function avg(c: ColumnLike): Column {
@@ -78,6 +82,174 @@ export function max(c: ColumnLike): Column {
 export function first(c: ColumnLike, ignoreNulls = false): Column {
   return agg('first', e(c), ignoreNulls);
 }
+
+// ---- statistical, boolean and DISTINCT aggregates ----------------------------------------------
+
+/** An aggregate call with optional extra arguments, DISTINCT flag and output name (Spark's prettyName). */
+const aggCall = (fn: AggregateFn, args: ColumnLike[], opts: { distinct?: boolean; prettyName?: string } = {}): Column =>
+  new Column({
+    kind: 'agg',
+    fn,
+    arg: e(args[0]!),
+    ignoreNulls: false,
+    ...(args.length > 1 ? { extraArgs: args.slice(1).map(e) } : {}),
+    ...(opts.distinct ? { distinct: true } : {}),
+    ...(opts.prettyName ? { prettyName: opts.prettyName } : {}),
+  });
+
+/** Sample standard deviation (double; null for fewer than 2 values), like Spark's `stddev`. */
+export function stddev(c: ColumnLike): Column {
+  return aggCall('stddev_samp', [c], { prettyName: 'stddev' });
+}
+
+/** Sample standard deviation (double; null for fewer than 2 values). */
+export function stddev_samp(c: ColumnLike): Column {
+  return aggCall('stddev_samp', [c]);
+}
+
+/** Population standard deviation (double; null without values). */
+export function stddev_pop(c: ColumnLike): Column {
+  return aggCall('stddev_pop', [c]);
+}
+
+/** Sample variance (double; null for fewer than 2 values), like Spark's `variance`. */
+export function variance(c: ColumnLike): Column {
+  return aggCall('var_samp', [c], { prettyName: 'variance' });
+}
+
+/** Sample variance (double; null for fewer than 2 values). */
+export function var_samp(c: ColumnLike): Column {
+  return aggCall('var_samp', [c]);
+}
+
+/** Population variance (double; null without values). */
+export function var_pop(c: ColumnLike): Column {
+  return aggCall('var_pop', [c]);
+}
+
+/** Population skewness sqrt(n)·M3 / M2^1.5 (Spark's; null without values or when all values are equal). */
+export function skewness(c: ColumnLike): Column {
+  return aggCall('skewness', [c]);
+}
+
+/** Population excess kurtosis n·M4 / M2² − 3 (Spark's; null without values or when all values are equal). */
+export function kurtosis(c: ColumnLike): Column {
+  return aggCall('kurtosis', [c]);
+}
+
+/** Sample covariance of two columns (rows where both are non-null; null for fewer than 2 such rows). */
+export function covar_samp(c1: ColumnLike, c2: ColumnLike): Column {
+  return aggCall('covar_samp', [c1, c2]);
+}
+
+/** Population covariance of two columns (rows where both are non-null). */
+export function covar_pop(c1: ColumnLike, c2: ColumnLike): Column {
+  return aggCall('covar_pop', [c1, c2]);
+}
+
+/** Pearson correlation coefficient of two columns (NaN when one of them is constant, like Spark). */
+export function corr(c1: ColumnLike, c2: ColumnLike): Column {
+  return aggCall('corr', [c1, c2]);
+}
+
+/** Number of rows where both the dependent `y` and the independent `x` are non-null (bigint). */
+export function regr_count(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_count', [y, x]);
+}
+
+/** Mean of the independent variable `x` over rows where both are non-null. */
+export function regr_avgx(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_avgx', [y, x]);
+}
+
+/** Mean of the dependent variable `y` over rows where both are non-null. */
+export function regr_avgy(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_avgy', [y, x]);
+}
+
+/** Sum of squares of the deviations of `x` (rows where both are non-null). */
+export function regr_sxx(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_sxx', [y, x]);
+}
+
+/** Sum of squares of the deviations of `y` (rows where both are non-null). */
+export function regr_syy(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_syy', [y, x]);
+}
+
+/** Sum of products of the deviations of `y` and `x` (rows where both are non-null). */
+export function regr_sxy(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_sxy', [y, x]);
+}
+
+/** Slope of the least-squares line of `y` on `x` (null when `x` is constant). */
+export function regr_slope(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_slope', [y, x]);
+}
+
+/** Intercept of the least-squares line of `y` on `x` (null when `x` is constant). */
+export function regr_intercept(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_intercept', [y, x]);
+}
+
+/** Coefficient of determination of the regression of `y` on `x` (null when `x` is constant, 1 when `y` is). */
+export function regr_r2(y: ColumnLike, x: ColumnLike): Column {
+  return aggCall('regr_r2', [y, x]);
+}
+
+/** True if every non-null value of a boolean column is true (null without values). */
+export function bool_and(c: ColumnLike): Column {
+  return aggCall('bool_and', [c]);
+}
+
+/** Alias of `bool_and` (named `every(...)`). */
+export function every(c: ColumnLike): Column {
+  return aggCall('bool_and', [c], { prettyName: 'every' });
+}
+
+/** True if at least one non-null value of a boolean column is true (null without values). */
+export function bool_or(c: ColumnLike): Column {
+  return aggCall('bool_or', [c]);
+}
+
+/** Alias of `bool_or` (named `some(...)`). */
+export function some(c: ColumnLike): Column {
+  return aggCall('bool_or', [c], { prettyName: 'some' });
+}
+
+/** Number of rows where a boolean column is true (bigint, never null). */
+export function count_if(c: ColumnLike): Column {
+  return aggCall('count_if', [c]);
+}
+
+/** The value of `c` in the row with the largest `ord` (rows with a null `ord` are skipped; fixed-width types). */
+export function max_by(c: ColumnLike, ord: ColumnLike): Column {
+  return aggCall('max_by', [c, ord]);
+}
+
+/** The value of `c` in the row with the smallest `ord` (rows with a null `ord` are skipped; fixed-width types). */
+export function min_by(c: ColumnLike, ord: ColumnLike): Column {
+  return aggCall('min_by', [c, ord]);
+}
+
+/** Sum of the distinct non-null values of a numeric column. */
+export function sum_distinct(c: ColumnLike): Column {
+  return aggCall('sum', [c], { distinct: true });
+}
+
+/** Camel-case aliases (Spark's Scala/Java names). */
+export const sumDistinct = sum_distinct;
+export const stddevSamp = stddev_samp;
+export const stddevPop = stddev_pop;
+export const varSamp = var_samp;
+export const varPop = var_pop;
+export const covarSamp = covar_samp;
+export const covarPop = covar_pop;
+export const boolAnd = bool_and;
+export const boolOr = bool_or;
+export const countIf = count_if;
+export const maxBy = max_by;
+export const minBy = min_by;
 
 /** Absolute value. */
 export function abs(c: ColumnLike): Column {

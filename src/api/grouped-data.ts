@@ -86,6 +86,25 @@ function isColumn(x: unknown): x is Column {
   return typeof x === 'object' && x !== null && 'expr' in x;
 }
 
+/** Aggregates of one column that `agg({ column: name })` accepts besides sum/avg/min/max/count/first. */
+const ONE_COLUMN_AGGREGATES: Readonly<Record<string, (c: Column) => Column>> = {
+  stddev: F.stddev,
+  std: F.stddev_samp,
+  stddev_samp: F.stddev_samp,
+  stddev_pop: F.stddev_pop,
+  variance: F.variance,
+  var_samp: F.var_samp,
+  var_pop: F.var_pop,
+  skewness: F.skewness,
+  kurtosis: F.kurtosis,
+  bool_and: F.bool_and,
+  every: F.every,
+  bool_or: F.bool_or,
+  some: F.some,
+  count_if: F.count_if,
+  count_distinct: (c) => F.countDistinct(c),
+};
+
 function aggregateByName(fn: string, column: string): Column {
   const c = toColumn(column);
   switch (fn.toLowerCase()) {
@@ -102,7 +121,12 @@ function aggregateByName(fn: string, column: string): Column {
       return F.count(c).alias(`count(${column})`);
     case 'first':
       return F.first(c).alias(`first(${column})`);
-    default:
-      throw new InvalidArgumentError(`unknown aggregate function '${fn}'; expected sum, avg, mean, min, max, count, first`);
+    default: {
+      // The one-column statistical and boolean aggregates, by their Spark names (`{ x: 'stddev' }`).
+      const name = fn.toLowerCase();
+      const f = ONE_COLUMN_AGGREGATES[name];
+      if (f) return f(c).alias(`${name}(${column})`);
+      throw new InvalidArgumentError(`unknown aggregate function '${fn}'; expected sum, avg, mean, min, max, count, first, ${Object.keys(ONE_COLUMN_AGGREGATES).join(', ')}`);
+    }
   }
 }

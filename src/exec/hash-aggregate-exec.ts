@@ -18,6 +18,14 @@ export interface AggregateSpec {
   resultType: DataType;
   /** first(col, ignoreNulls). */
   ignoreNulls?: boolean;
+  /** Column indices of the inputs after `input`: covar/corr/regr_*'s second argument, count(DISTINCT a, b, ...)'s b, .... */
+  extraInputs?: readonly number[];
+  /** agg(DISTINCT ...). */
+  distinct?: boolean;
+  /** Partial aggregation: output this column of the function's mergeable state (AggregateCall.stateColumn). */
+  stateColumn?: number;
+  /** Final aggregation: the inputs are state columns to merge (AggregateCall.mergeStates). */
+  mergeStates?: boolean;
 }
 
 /** Options of a HashAggregateExec. */
@@ -70,8 +78,11 @@ export class HashAggregateExec extends PhysicalOperator {
       } else if (a.input === null || !fields[a.input]) {
         throw new InternalError(`HashAggregate: ${a.fn} '${a.name}' needs an input column of the child, got ${a.input}`);
       }
-      const counts = a.fn === 'count' || a.fn === 'count_star' || a.fn === 'count_distinct';
-      return field(a.name, a.resultType, !counts);
+      for (const x of a.extraInputs ?? []) {
+        if (!fields[x]) throw new InternalError(`HashAggregate: ${a.fn} '${a.name}' needs extra input column ${x} of the child`);
+      }
+      const counts = a.fn === 'count' || a.fn === 'count_star' || a.fn === 'count_distinct' || a.fn === 'count_if' || a.fn === 'regr_count';
+      return field(a.name, a.resultType, !counts && a.stateColumn === undefined);
     });
     this.schema = new Schema([...keyFields, ...aggFields]);
   }
@@ -85,7 +96,13 @@ export class HashAggregateExec extends PhysicalOperator {
       resultType: a.resultType,
       ignoreNulls: a.ignoreNulls,
       name: a.name,
+      ...(a.extraInputs?.length ? { extraInputTypes: a.extraInputs.map((x) => childFields[x]!.type) } : {}),
+      ...(a.distinct ? { distinct: true } : {}),
+      // State columns of the same function over the same inputs share one accumulator.
+      ...(a.stateColumn !== undefined ? { stateColumn: a.stateColumn, stateShareKey: `${a.fn}(${[a.input, ...(a.extraInputs ?? [])].join(',')})` } : {}),
+      ...(a.mergeStates ? { mergeStates: true } : {}),
     }));
+    const hasExtras = this.aggregates.some((a) => a.extraInputs?.length);
     const agg = new HashAggregation(this.groupBy.map((i) => childFields[i]!.type), specs, reservation);
     const filter = this.options.filter;
     try {
@@ -93,15 +110,16 @@ export class HashAggregateExec extends PhysicalOperator {
         try {
           const keys = this.groupBy.map((i) => batch.column(i));
           const inputs = this.aggregates.map((a) => (a.input === null ? null : batch.column(a.input)));
+          const extras = hasExtras ? this.aggregates.map((a) => a.extraInputs?.map((x) => batch.column(x))) : undefined;
           if (filter) {
             const mask = filter(batch);
             try {
-              agg.updateWhere(keys, inputs, batch.numRows, mask);
+              agg.updateWhere(keys, inputs, batch.numRows, mask, extras);
             } finally {
               mask.release();
             }
           } else {
-            agg.update(keys, inputs, batch.numRows);
+            agg.update(keys, inputs, batch.numRows, extras);
           }
         } finally {
           batch.release();
@@ -132,9 +150,10 @@ export class HashAggregateExec extends PhysicalOperator {
     const keys = this.groupBy.map((i) => names[i]).join(', ');
     const fns = this.aggregates
       .map((a) => {
-        const arg = a.input === null ? '*' : names[a.input];
-        const fn = a.fn === 'count_star' ? 'count' : a.fn === 'count_distinct' ? 'count(distinct' : a.fn;
-        return a.fn === 'count_distinct' ? `${fn} ${arg}) AS ${a.name}` : `${fn}(${arg}) AS ${a.name}`;
+        const arg = a.input === null ? '*' : [a.input, ...(a.extraInputs ?? [])].map((x) => names[x]).join(', ');
+        const plain = a.stateColumn !== undefined ? `${a.fn}_state${a.stateColumn}` : a.mergeStates ? `${a.fn}_merge` : a.fn;
+        const fn = a.fn === 'count_star' ? 'count' : a.fn === 'count_distinct' ? 'count(distinct' : a.distinct ? `${a.fn}(distinct` : plain;
+        return a.fn === 'count_distinct' || a.distinct ? `${fn} ${arg}) AS ${a.name}` : `${fn}(${arg}) AS ${a.name}`;
       })
       .join(', ');
     const filter = this.options.filter ? `, filter=${this.options.filterText ?? '<predicate>'}` : '';

@@ -25,9 +25,32 @@ import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/mem
 import { type KernelExports, runtime } from '../wasm/runtime.js';
 import { GrowableBuffer, type KeyInput, KeyTable } from './key-table.js';
 import { selectionFromMask, takeColumnAt } from './take.js';
+import { type CoMomentFunction, type MergeableAccumulator, type MomentFunction, ByAccumulator, CoMomentsAccumulator, CountIfAccumulator, DistinctAccumulator, MomentsAccumulator, isCoMomentFunction, isMomentFunction } from './moments.js';
 
 /** The aggregate functions the hash aggregation kernels implement. */
-export type AggregateFunction = 'sum' | 'count' | 'count_star' | 'min' | 'max' | 'avg' | 'count_distinct' | 'first';
+export type AggregateFunction =
+  | 'sum'
+  | 'count'
+  | 'count_star'
+  | 'min'
+  | 'max'
+  | 'avg'
+  | 'count_distinct'
+  | 'first'
+  // statistics (moments.ts): one double input ...
+  | MomentFunction
+  // ... or two (the second in AccumulatorSpec.extraInputTypes)
+  | CoMomentFunction
+  // boolean aggregates: bool_and / bool_or are min / max of booleans, as in Spark
+  | 'bool_and'
+  | 'bool_or'
+  | 'count_if'
+  // max_by(x, ord) / min_by(x, ord): ord in AccumulatorSpec.extraInputTypes
+  | 'max_by'
+  | 'min_by'
+  // the partial/final split of avg over a decimal (AvgSumStateAccumulator, AvgMergeAccumulator)
+  | 'avg_sum_state'
+  | 'avg_merge';
 
 /** What an accumulator computes: the function, its input type (null for count(*)) and the result type. */
 export interface AccumulatorSpec {
@@ -38,6 +61,23 @@ export interface AccumulatorSpec {
   readonly ignoreNulls?: boolean;
   /** Output column name, for error messages. */
   readonly name: string;
+  /** Types of the inputs after the first (covar/corr/regr_*: the second; count(DISTINCT a, b, ...): b, ...). */
+  readonly extraInputTypes?: readonly DataType[];
+  /** agg(DISTINCT ...): each distinct combination of the inputs counts once per group. */
+  readonly distinct?: boolean;
+  /**
+   * Partial aggregation of a mergeable function (MergeableAccumulator: the statistical aggregates):
+   * the result is state column `stateColumn` (a non-null double) instead of the function's result.
+   * In a HashAggregation, state columns whose specs have the same `stateShareKey` (same function
+   * over the same inputs) come from one shared accumulator.
+   */
+  readonly stateColumn?: number;
+  readonly stateShareKey?: string;
+  /**
+   * Final aggregation of a mergeable function: the inputs (first, then extra) are the state columns
+   * of partial aggregations (stateColumn 0, 1, ...); they are merged and finished as the function.
+   */
+  readonly mergeStates?: boolean;
 }
 
 /**
@@ -55,9 +95,10 @@ export interface Accumulator {
    * accumulators), `numGroups` is the number of groups once their keys were inserted. `mask`
    * (address of n bytes, 0 = none; ungrouped accumulators only) marks with 0 the rows to ignore
    * entirely; `input`'s validity is already 0 for them, so only accumulators that do not skip null
-   * rows (count(*), first) need to read it.
+   * rows (count(*), first) need to read it. `extra`: the inputs after the first (two-argument
+   * aggregates, count(DISTINCT a, b)), with the same rows (and, when masked, validity) as `input`.
    */
-  update(input: AggInput | null, gids: number, n: number, numGroups: number, mask?: number): void;
+  update(input: AggInput | null, gids: number, n: number, numGroups: number, mask?: number, extra?: readonly AggInput[]): void;
   /**
    * For a sum the key table can compute while it maps keys (KeyTable.insertWithSum): the fused
    * kernel and the sums array for this input, or null. After such a batch, call `fused`.
@@ -440,6 +481,158 @@ class StringAccumulator implements Accumulator {
   }
 }
 
+/** Checks the result type of a decimal avg (or avg_merge): a decimal of at least the input's scale. */
+function checkDecimalAvgSpec(spec: AccumulatorSpec): void {
+  const input = spec.inputType!;
+  const r = spec.resultType;
+  if (input.kind !== 'decimal' || r.kind !== 'decimal' || r.scale < input.scale) {
+    throw new InternalError(`${spec.fn}(${typeToString(input)}) (${spec.name}) needs a decimal input and a decimal result of at least its scale, got ${typeToString(r)}`);
+  }
+}
+
+/**
+ * The result of a decimal avg for groups [start, start + count) from its state arrays: unscaled
+ * int64 sums with their agg_sum_dec flags (seen: 0 no value, 1 summed, 2 left int64) and int64
+ * counts. Spark's Average over decimal(p, s): the sum is checked against decimal(min(p + 10, 18), s)
+ * (null beyond), then divided by the count HALF_UP at the result scale; null beyond the result
+ * precision. Shared by AvgAccumulator and AvgMergeAccumulator so both finish bit-identically.
+ */
+function finishDecimalAvg(k: KernelExports, mem: WasmMemory, spec: AccumulatorSpec, sums: number, seen: number, counts: number, start: number, count: number): Column {
+  const r = spec.resultType as { kind: 'decimal'; precision: number; scale: number };
+  const input = spec.inputType as { kind: 'decimal'; precision: number; scale: number };
+  const sumPrecision = Math.min(18, input.precision + 10);
+  const values = WasmBuffer.allocate(mem, Math.max(1, count) * 8);
+  const validity = WasmBuffer.allocate(mem, Math.max(1, count));
+  const nulls = k.fin_avg_dec!(sums, seen, counts, start, count, sumPrecision, r.scale - input.scale, r.precision, values.ptr, validity.ptr);
+  return columnWithNulls(r, count, values, validity, nulls);
+}
+
+/**
+ * avg_sum_state(x) over decimal(p, s), the partial side of a split decimal avg: per group the raw
+ * unscaled int64 sum of the non-null values, exactly the sum state AvgAccumulator keeps (no
+ * precision check yet: the final side applies it to the total, as a one-pass avg does). The result
+ * column is typed decimal(p, s) like the input, but its values may exceed p digits (an internal
+ * state column, only read by avg_merge). Null when the group has no non-null value or when the
+ * running sum left int64 (together with count(x) > 0, avg_merge reads the latter as an overflow).
+ */
+class AvgSumStateAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly sums: GrowableBuffer;
+  private readonly seen: GrowableBuffer;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+  ) {
+    const input = spec.inputType!;
+    if (input.kind !== 'decimal' || spec.resultType.kind !== 'decimal' || spec.resultType.scale !== input.scale) {
+      throw new InternalError(`avg_sum_state (${spec.name}) needs a decimal input and a result of the same scale, got ${typeToString(input)} -> ${typeToString(spec.resultType)}`);
+    }
+    this.arrays = new GroupArrays(mem, reservation);
+    this.sums = this.arrays.add(8);
+    this.seen = this.arrays.add(1);
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: AggInput | null, gids: number, n: number): void {
+    const c = input!;
+    if (n > 0) this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr);
+  }
+
+  finish(start: number, count: number): Column {
+    // fin_validity: valid only where seen == 1 (2 = left int64 -> null).
+    return finishFixed(this.mem, this.k, this.spec.resultType, this.sums.ptr, this.seen.ptr, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+  }
+}
+
+/**
+ * avg_merge(sum_state, count_state, overflowed), the final side of a split decimal avg: adds up the
+ * partial states of avg_sum_state(x) (input, typed as x) and count(x) (first extra input, int64)
+ * per group into the same state AvgAccumulator keeps, and finishes exactly like it
+ * (finishDecimalAvg). The second extra input is a boolean, true for a partial whose sum left int64
+ * (sum_state null with count_state > 0): it marks the group overflowed (seen = 2), so the result is
+ * null as in a one-pass avg. Adding the partial sums can itself leave int64 (also null). As in
+ * Spark, whether an intermediate sum overflows can depend on the order of the rows; when no
+ * intermediate sum leaves int64 the result is bit-identical to one pass.
+ */
+class AvgMergeAccumulator implements Accumulator {
+  private readonly arrays: GroupArrays;
+  private readonly sums: GrowableBuffer;
+  private readonly seen: GrowableBuffer;
+  private readonly counts: GrowableBuffer;
+  /** Per-group scratch flags the count and overflow-mark kernels write (not read). */
+  private readonly scratchSeen: GrowableBuffer;
+  /** n bytes of 2: the mark agg_max_i8 folds into `seen` for overflowed partials. */
+  private readonly twos: GrowableBuffer;
+  private twosLength = 0;
+  private readonly mask: GrowableBuffer;
+
+  constructor(
+    private readonly k: KernelExports,
+    private readonly mem: WasmMemory,
+    reservation: MemoryReservation,
+    private readonly spec: AccumulatorSpec,
+  ) {
+    checkDecimalAvgSpec(spec);
+    const [countType, flagType] = spec.extraInputTypes ?? [];
+    if (countType?.kind !== 'int64' || flagType?.kind !== 'boolean') {
+      throw new InternalError(`avg_merge (${spec.name}) needs (sum state, int64 count state, boolean overflow flag) inputs`);
+    }
+    this.arrays = new GroupArrays(mem, reservation);
+    this.sums = this.arrays.add(8);
+    this.seen = this.arrays.add(1);
+    this.counts = this.arrays.add(8);
+    this.scratchSeen = this.arrays.add(1);
+    this.twos = new GrowableBuffer(mem, reservation, null);
+    this.mask = new GrowableBuffer(mem, reservation, null);
+  }
+
+  grow(groups: number): void {
+    this.arrays.grow(groups);
+  }
+
+  update(input: AggInput | null, gids: number, n: number, _groups?: number, _mask?: number, extra?: readonly AggInput[]): void {
+    const sum = input;
+    const [count, flag] = extra ?? [];
+    if (!sum || !count || !flag) throw new InternalError(`avg_merge (${this.spec.name}) needs three input columns`);
+    if (n === 0) return;
+    this.k.agg_sum_dec!(gids, sum.valuesPtr, sum.validityPtr, n, this.sums.ptr, this.seen.ptr);
+    this.k.agg_sum_i64!(gids, count.valuesPtr, count.validityPtr, n, this.counts.ptr, this.scratchSeen.ptr);
+    // Overflowed partials: seen[g] = max(seen[g], 2), sticky (agg_sum_dec skips groups at 2).
+    let marks = flag.valuesPtr;
+    if (flag.validityPtr !== 0) {
+      this.mask.ensure(n, false);
+      this.k.agg_mask_and!(flag.valuesPtr, flag.validityPtr, n, this.mask.ptr);
+      marks = this.mask.ptr;
+    }
+    if (n > this.twosLength) {
+      this.twos.ensure(n, false);
+      this.mem.u8(this.twos.ptr, n).fill(2);
+      this.twosLength = n;
+    }
+    this.k.agg_max_i8!(gids, this.twos.ptr, marks, n, this.seen.ptr, this.scratchSeen.ptr);
+  }
+
+  finish(start: number, count: number): Column {
+    return finishDecimalAvg(this.k, this.mem, this.spec, this.sums.ptr, this.seen.ptr, this.counts.ptr, start, count);
+  }
+
+  release(): void {
+    this.arrays.release();
+    this.twos.release();
+    this.mask.release();
+  }
+}
+
 /** avg: double sum + count, or for decimals an unscaled sum (with overflow flag) + count. */
 class AvgAccumulator implements Accumulator {
   private readonly arrays: GroupArrays;
@@ -461,10 +654,7 @@ class AvgAccumulator implements Accumulator {
     this.counts = this.arrays.add(8);
     this.seen = this.decimal ? this.arrays.add(1) : null;
     if (this.decimal) {
-      const r = spec.resultType;
-      if (r.kind !== 'decimal' || r.scale < (input as { scale: number }).scale) {
-        throw new InternalError(`avg(${typeToString(input)}) needs a decimal result of at least its scale, got ${typeToString(r)}`);
-      }
+      checkDecimalAvgSpec(spec);
     } else if (spec.resultType.kind !== 'float64') {
       throw new InternalError(`avg(${typeToString(input)}) must be a double, got ${typeToString(spec.resultType)}`);
     }
@@ -487,17 +677,10 @@ class AvgAccumulator implements Accumulator {
 
   finish(start: number, count: number): Column {
     const type = this.spec.resultType;
+    if (this.decimal) return finishDecimalAvg(this.k, this.mem, this.spec, this.sums.ptr, this.seen!.ptr, this.counts.ptr, start, count);
     const values = WasmBuffer.allocate(this.mem, Math.max(1, count) * 8);
     const validity = WasmBuffer.allocate(this.mem, Math.max(1, count));
-    let nulls: number;
-    if (this.decimal) {
-      const r = type as { precision: number; scale: number };
-      const input = this.spec.inputType as { precision: number; scale: number };
-      const sumPrecision = Math.min(18, input.precision + 10);
-      nulls = this.k.fin_avg_dec!(this.sums.ptr, this.seen!.ptr, this.counts.ptr, start, count, sumPrecision, r.scale - input.scale, r.precision, values.ptr, validity.ptr);
-    } else {
-      nulls = this.k.fin_avg_f64!(this.sums.ptr, this.counts.ptr, start, count, values.ptr, validity.ptr);
-    }
+    const nulls = this.k.fin_avg_f64!(this.sums.ptr, this.counts.ptr, start, count, values.ptr, validity.ptr);
     return columnWithNulls(type, count, values, validity, nulls);
   }
 
@@ -575,19 +758,120 @@ export function createAccumulator(spec: AccumulatorSpec, reservation: MemoryRese
   const input = spec.inputType;
   if (spec.fn === 'count_star') return new CountAccumulator(k, mem, reservation, true, ungrouped);
   if (!input) throw new InternalError(`aggregate ${spec.fn} (${spec.name}) needs an input column`);
+  const extra = spec.extraInputTypes ?? [];
+  if (spec.mergeStates) return new MergeStatesAccumulator(createMergeable(spec, reservation));
+  if (spec.stateColumn !== undefined) return new StateColumnAccumulator(createMergeable(spec, reservation), spec.stateColumn, true);
+  // count(DISTINCT a, b, ...) and agg(DISTINCT ...): see DistinctAccumulator (min/max/bool DISTINCT = plain).
+  if (spec.fn === 'count_distinct' && extra.length > 0) return new DistinctAccumulator(k, mem, reservation, [input, ...extra], null);
+  const idempotent = spec.fn === 'min' || spec.fn === 'max' || spec.fn === 'bool_and' || spec.fn === 'bool_or' || spec.fn === 'first' || spec.fn === 'max_by' || spec.fn === 'min_by';
+  if (spec.distinct && !idempotent && spec.fn !== 'count_distinct' && ![input, ...extra].some((t) => t.kind === 'null')) {
+    const inner = createAccumulator({ ...spec, distinct: false }, reservation, false);
+    try {
+      return new DistinctAccumulator(k, mem, reservation, [input, ...extra], inner);
+    } catch (e) {
+      inner.release();
+      throw e;
+    }
+  }
   if (spec.fn === 'count') return new CountAccumulator(k, mem, reservation, false, ungrouped);
   if (spec.fn === 'count_distinct') return new CountDistinctAccumulator(k, mem, reservation, input);
-  if (input.kind === 'null') return new AllNullAccumulator(mem, spec.resultType);
+  if (spec.fn === 'count_if') return new CountIfAccumulator(k, mem, reservation, ungrouped);
+  if (input.kind === 'null' || extra.some((t) => t.kind === 'null')) return new AllNullAccumulator(mem, spec.resultType);
+  if (isMomentFunction(spec.fn)) return new MomentsAccumulator(mem, reservation, spec);
+  if (isCoMomentFunction(spec.fn)) return new CoMomentsAccumulator(mem, reservation, spec);
+  if (spec.fn === 'max_by' || spec.fn === 'min_by') return new ByAccumulator(mem, reservation, spec);
+  if (spec.fn === 'bool_and' || spec.fn === 'bool_or') {
+    if (input.kind !== 'boolean') throw new InternalError(`${spec.fn} (${spec.name}) needs a boolean input, got ${typeToString(input)}`);
+    return new MinMaxAccumulator(k, mem, reservation, { ...spec, fn: spec.fn === 'bool_and' ? 'min' : 'max' }, ungrouped);
+  }
   switch (spec.fn) {
     case 'sum':
       return new SumAccumulator(k, mem, reservation, spec, ungrouped);
     case 'avg':
       return new AvgAccumulator(k, mem, reservation, spec);
+    case 'avg_sum_state':
+      return new AvgSumStateAccumulator(k, mem, reservation, spec);
+    case 'avg_merge':
+      return new AvgMergeAccumulator(k, mem, reservation, spec);
     case 'min':
     case 'max':
     case 'first':
       if (input.kind === 'utf8') return new StringAccumulator(k, mem, reservation, spec);
       return spec.fn === 'first' ? new FirstAccumulator(k, mem, reservation, spec) : new MinMaxAccumulator(k, mem, reservation, spec, ungrouped);
+    default:
+      throw new InternalError(`no accumulator for aggregate ${spec.fn} (${spec.name})`);
+  }
+}
+
+function isMergeable(acc: Accumulator): acc is MergeableAccumulator {
+  return 'stateColumns' in acc && 'merge' in acc;
+}
+
+/** The mergeable accumulator of a state-column or merge spec (the function's own, without those flags). */
+function createMergeable(spec: AccumulatorSpec, reservation: MemoryReservation): MergeableAccumulator {
+  const plain: AccumulatorSpec = { fn: spec.fn, inputType: spec.inputType, resultType: spec.resultType, name: spec.name, ...(spec.extraInputTypes ? { extraInputTypes: spec.extraInputTypes } : {}) };
+  if (spec.distinct) throw new InternalError(`${spec.fn} (${spec.name}): a DISTINCT aggregate has no mergeable state`);
+  const acc = createAccumulator(plain, reservation);
+  if (!isMergeable(acc)) {
+    acc.release();
+    throw new InternalError(`${spec.fn} (${spec.name}) has no mergeable state`);
+  }
+  return acc;
+}
+
+/**
+ * Final side of a split aggregate (AccumulatorSpec.mergeStates): every update's input and extra
+ * inputs are state columns (non-null doubles), merged into the inner accumulator's groups; finish
+ * is the inner function's result.
+ */
+class MergeStatesAccumulator implements Accumulator {
+  constructor(private readonly inner: MergeableAccumulator) {}
+
+  grow(groups: number): void {
+    this.inner.grow(groups);
+  }
+
+  update(input: AggInput | null, gids: number, n: number, numGroups: number, _mask?: number, extra?: readonly AggInput[]): void {
+    if (n === 0) return;
+    if (!input) throw new InternalError('merging aggregate states needs the state columns as inputs');
+    this.inner.merge([input, ...(extra ?? [])], gids, n, numGroups);
+  }
+
+  finish(start: number, count: number): Column {
+    return this.inner.finish(start, count);
+  }
+
+  release(): void {
+    this.inner.release();
+  }
+}
+
+/**
+ * Partial side of a split aggregate (AccumulatorSpec.stateColumn): one state column of an
+ * accumulator shared by the state columns of the same call. Only the owner (the first column's
+ * view) updates and releases it.
+ */
+class StateColumnAccumulator implements Accumulator {
+  constructor(
+    private readonly shared: MergeableAccumulator,
+    private readonly column: number,
+    private readonly owner: boolean,
+  ) {}
+
+  grow(groups: number): void {
+    if (this.owner) this.shared.grow(groups);
+  }
+
+  update(input: AggInput | null, gids: number, n: number, numGroups: number, mask?: number, extra?: readonly AggInput[]): void {
+    if (this.owner) this.shared.update(input, gids, n, numGroups, mask, extra);
+  }
+
+  finish(start: number, count: number): Column {
+    return this.shared.stateColumn(this.column, start, count);
+  }
+
+  release(): void {
+    if (this.owner) this.shared.release();
   }
 }
 
@@ -617,7 +901,22 @@ export class HashAggregation {
     this.gids = new GrowableBuffer(rt.memory, reservation, 0); // zero-filled: the ids of an ungrouped aggregation
     this.maskBuf = new GrowableBuffer(rt.memory, reservation, null);
     try {
-      for (const spec of specs) this.accs.push(createAccumulator(spec, reservation, ungrouped));
+      // State columns of one call (same stateShareKey) share the first one's accumulator.
+      const shared = new Map<string, MergeableAccumulator>();
+      for (const spec of specs) {
+        const key = spec.stateColumn !== undefined ? spec.stateShareKey : undefined;
+        const owner = key === undefined ? undefined : shared.get(key);
+        if (owner) {
+          this.accs.push(new StateColumnAccumulator(owner, spec.stateColumn!, false));
+          continue;
+        }
+        const acc = key === undefined ? createAccumulator(spec, reservation, ungrouped) : createMergeable(spec, reservation);
+        if (key === undefined) this.accs.push(acc);
+        else {
+          shared.set(key, acc as MergeableAccumulator);
+          this.accs.push(new StateColumnAccumulator(acc as MergeableAccumulator, spec.stateColumn!, true));
+        }
+      }
       if (ungrouped) {
         for (const acc of this.accs) acc.grow(1);
       } else {
@@ -638,14 +937,17 @@ export class HashAggregation {
     return this.table ? this.table.numGroups : 1;
   }
 
-  /** Folds `n` rows in: their key columns and each aggregate's input (null for count(*)). */
-  update(keys: readonly KeyInput[], inputs: readonly (AggInput | null)[], n: number): void {
+  /**
+   * Folds `n` rows in: their key columns and each aggregate's input (null for count(*)); `extras[i]`
+   * are aggregate i's further inputs (two-argument aggregates, count(DISTINCT a, b)), if any.
+   */
+  update(keys: readonly KeyInput[], inputs: readonly (AggInput | null)[], n: number, extras?: readonly (readonly AggInput[] | undefined)[]): void {
     if (n === 0) return;
     this.gids.ensure(n * 4, false);
     const gids = this.gids.ptr;
     const table = this.table;
     if (!table) {
-      this.accs.forEach((acc, i) => acc.update(inputs[i] ?? null, gids, n, 1));
+      this.accs.forEach((acc, i) => acc.update(inputs[i] ?? null, gids, n, 1, 0, extras?.[i]));
       return;
     }
     // The hot case: one int32 key mapped directly and a sum over a column without nulls, in one pass.
@@ -665,7 +967,7 @@ export class HashAggregation {
     const groups = table.numGroups;
     this.accs.forEach((acc, i) => {
       if (i !== fusedIdx) {
-        acc.update(inputs[i] ?? null, gids, n, groups);
+        acc.update(inputs[i] ?? null, gids, n, groups, 0, extras?.[i]);
         return;
       }
       acc.fused!(groups);
@@ -684,10 +986,10 @@ export class HashAggregation {
    * grouped kernels measured slower than the gather (a mask branch per row in the key table and
    * each accumulator, mispredicted on selective filters, and every row visited however few pass).
    */
-  updateWhere(keys: readonly Column[], inputs: readonly (Column | null)[], n: number, predicate: Column): void {
+  updateWhere(keys: readonly Column[], inputs: readonly (Column | null)[], n: number, predicate: Column, extras?: readonly (readonly Column[] | undefined)[]): void {
     if (predicate.length !== n) throw new InternalError(`aggregate filter: the predicate has ${predicate.length} rows, the batch has ${n}`);
     if (this.table) {
-      this.updateSelected(keys, inputs, n, predicate);
+      this.updateSelected(keys, inputs, n, predicate, extras);
       return;
     }
     if (predicate.type.kind !== 'boolean' && predicate.type.kind !== 'null') {
@@ -698,7 +1000,7 @@ export class HashAggregation {
     const passing = this.k.agg_mask_prepare!(predicate.valuesPtr, predicate.validityPtr, n, this.maskBuf.ptr);
     if (passing === 0) return;
     if (passing === n) {
-      this.update(keys, inputs, n);
+      this.update(keys, inputs, n, extras);
       return;
     }
     const mask = predicate.validityPtr === 0 ? predicate.valuesPtr : this.maskBuf.ptr;
@@ -706,33 +1008,33 @@ export class HashAggregation {
     // Each input as the accumulators see it: its validity restricted to the mask (one buffer per
     // distinct nullable validity; a column without nulls takes the mask itself).
     const restricted = new Map<number, number>();
+    const restrict = (input: Column): AggInput => {
+      let validity = input.validityPtr === 0 ? mask : restricted.get(input.validityPtr);
+      if (validity === undefined) {
+        const buf = (this.validityBufs[restricted.size] ??= new GrowableBuffer(runtime().memory, this.reservation, null));
+        buf.ensure(n, false);
+        this.k.agg_mask_and!(input.validityPtr, mask, n, buf.ptr);
+        restricted.set(input.validityPtr, buf.ptr);
+        validity = buf.ptr;
+      }
+      // Explicit fields: a Column's addresses are getters, which a spread would drop.
+      return { type: input.type, valuesPtr: input.valuesPtr, validityPtr: validity, offsetsPtr: input.offsetsPtr };
+    };
     for (let i = 0; i < this.accs.length; i++) {
       const input = inputs[i];
-      let view: AggInput | null = null;
-      if (input) {
-        let validity = input.validityPtr === 0 ? mask : restricted.get(input.validityPtr);
-        if (validity === undefined) {
-          const buf = (this.validityBufs[restricted.size] ??= new GrowableBuffer(runtime().memory, this.reservation, null));
-          buf.ensure(n, false);
-          this.k.agg_mask_and!(input.validityPtr, mask, n, buf.ptr);
-          restricted.set(input.validityPtr, buf.ptr);
-          validity = buf.ptr;
-        }
-        // Explicit fields: a Column's addresses are getters, which a spread would drop.
-        view = { type: input.type, valuesPtr: input.valuesPtr, validityPtr: validity, offsetsPtr: input.offsetsPtr };
-      }
-      this.accs[i]!.update(view, this.gids.ptr, n, 1, mask);
+      const view: AggInput | null = input ? restrict(input) : null;
+      this.accs[i]!.update(view, this.gids.ptr, n, 1, mask, extras?.[i]?.map(restrict));
     }
   }
 
   /** updateWhere with group keys: gathers the passing rows of each key and input column (once each), then update(). */
-  private updateSelected(keys: readonly Column[], inputs: readonly (Column | null)[], n: number, predicate: Column): void {
+  private updateSelected(keys: readonly Column[], inputs: readonly (Column | null)[], n: number, predicate: Column, extras?: readonly (readonly Column[] | undefined)[]): void {
     const { indices, count } = selectionFromMask(predicate);
     const gathered = new Map<Column, Column>();
     try {
       if (count === 0) return;
       if (count === n) {
-        this.update(keys, inputs, n);
+        this.update(keys, inputs, n, extras);
         return;
       }
       const take = (c: Column): Column => {
@@ -743,11 +1045,45 @@ export class HashAggregation {
         }
         return g;
       };
-      this.update(keys.map(take), inputs.map((c) => (c ? take(c) : null)), count);
+      this.update(keys.map(take), inputs.map((c) => (c ? take(c) : null)), count, extras?.map((xs) => xs?.map(take)));
     } finally {
       indices.release();
       for (const c of gathered.values()) c.release();
     }
+  }
+
+  /**
+   * Partial/final aggregation (multi-core), partial side: the per-group state of aggregate `i` for
+   * groups [start, start + count) as float64 columns (owned by the caller), or null when that
+   * accumulator's state is not exportable (see MergeableAccumulator in moments.ts; today the
+   * statistical aggregates: var/stddev/skewness/kurtosis and covar/corr/regr_*).
+   */
+  stateColumns(i: number, start: number, count: number): Column[] | null {
+    const acc = this.accs[i];
+    return acc && isMergeable(acc) ? acc.stateColumns(start, count) : null;
+  }
+
+  /**
+   * Partial/final aggregation, final side: folds `n` partial rows in, each one group's partial keys
+   * and, per aggregate i, the state columns `states[i]` exported by another aggregation's
+   * stateColumns(i, ...) (same functions in the same order). Keys are mapped to this aggregation's
+   * groups like update() does, so the results are those of aggregating all the rows in one place.
+   */
+  mergeStates(keys: readonly KeyInput[], states: readonly (readonly AggInput[])[], n: number): void {
+    if (n === 0) return;
+    this.accs.forEach((acc, i) => {
+      if (!isMergeable(acc)) throw new InternalError(`aggregate ${i} of this aggregation has no mergeable state`);
+      if (!states[i]) throw new InternalError(`mergeStates: no state columns for aggregate ${i}`);
+    });
+    this.gids.ensure(n * 4, false);
+    let groups = 1;
+    if (this.table) {
+      this.table.insert(keys, n, this.gids.ptr);
+      groups = this.table.numGroups;
+    } else {
+      this.gids.fillPrefix(0, n * 4);
+    }
+    this.accs.forEach((acc, i) => (acc as MergeableAccumulator).merge(states[i]!, this.gids.ptr, n, groups));
   }
 
   /** Group key column `c` of groups [start, start + count). */
@@ -793,7 +1129,7 @@ const GROUP_BY_CHUNK = 65536;
  */
 export function groupBy(
   keys: readonly Column[],
-  aggregates: readonly { spec: AccumulatorSpec; input: Column | null }[],
+  aggregates: readonly { spec: AccumulatorSpec; input: Column | null; extra?: readonly Column[] }[],
   reservation: MemoryReservation,
   /** Rows per update (tests use small chunks to mimic many batches). */
   chunkRows = GROUP_BY_CHUNK,
@@ -803,7 +1139,7 @@ export function groupBy(
   try {
     for (let off = 0; off < n; off += chunkRows) {
       const m = Math.min(chunkRows, n - off);
-      agg.update(keys.map((c) => inputView(c, off)), aggregates.map((a) => (a.input ? inputView(a.input, off) : null)), m);
+      agg.update(keys.map((c) => inputView(c, off)), aggregates.map((a) => (a.input ? inputView(a.input, off) : null)), m, aggregates.map((a) => a.extra?.map((c) => inputView(c, off))));
     }
     agg.releaseScratch();
     const groups = agg.numGroups;

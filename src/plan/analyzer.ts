@@ -21,6 +21,8 @@ import {
   mapChildren,
   newExprId,
   transformUp,
+  TWO_ARGUMENT_AGGREGATES,
+  aggregateArgs,
 } from './expression.js';
 import { typeOfResolved, commonTypeOf } from './typing.js';
 import type { LogicalPlan } from './logical-plan.js';
@@ -166,7 +168,51 @@ function coerceNode(e: Expr): Expr {
   }
 }
 
-function coerceAggregate(e: AggregateCall): Expr {
+/** Statistical aggregates: every argument is implicitly cast to double (Spark's ImplicitCastInputTypes(DoubleType)). */
+const DOUBLE_AGGREGATES: ReadonlySet<string> = new Set([
+  'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop', 'skewness', 'kurtosis', 'covar_samp', 'covar_pop', 'corr',
+  'regr_count', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2',
+]);
+
+/** Arity, implicit casts and type errors of the statistical and boolean aggregates (and DISTINCT arguments). */
+function coerceAggregateArgs(e: AggregateCall): AggregateCall {
+  const args = aggregateArgs(e);
+  const name = e.prettyName ?? e.fn;
+  const expected = TWO_ARGUMENT_AGGREGATES.has(e.fn) ? 2 : e.fn === 'count_distinct' ? args.length : 1;
+  if (e.arg && args.length !== expected) throw new AnalysisError(`function ${name} takes ${expected} argument${expected === 1 ? '' : 's'}, got ${args.length}: ${exprName(e)}`);
+  for (const a of args) {
+    if (exprExists(a, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate function calls cannot be nested: ${exprName(e)}`);
+  }
+  let cast: (a: Expr, i: number) => Expr;
+  if (DOUBLE_AGGREGATES.has(e.fn)) {
+    cast = (a, i) => {
+      const t = typeOfResolved(a).type;
+      if (!isNumeric(t) && t.kind !== 'utf8' && t.kind !== 'null') {
+        throw new AnalysisError(`type mismatch: ${exprName(e)}: argument ${i + 1} requires a numeric (double) value, but ${exprName(a)} is ${typeToString(t)}`);
+      }
+      return castTo(a, DataTypes.Double);
+    };
+  } else if (e.fn === 'max_by' || e.fn === 'min_by') {
+    cast = (a, i) => {
+      const t = typeOfResolved(a).type;
+      if (t.kind === 'utf8') throw new NotImplementedError(`${exprName(e)}: string ${i === 0 ? 'values' : 'orderings'} in ${e.fn} (fixed-width types only)`);
+      return a;
+    };
+  } else if (e.fn === 'bool_and' || e.fn === 'bool_or' || e.fn === 'count_if') {
+    cast = (a, i) => {
+      const t = typeOfResolved(a).type;
+      // Spark's ImplicitCastInputTypes(BooleanType): null and strings ('true', 'false') cast; numbers are an error.
+      if (t.kind === 'null' || t.kind === 'utf8') return castTo(a, DataTypes.Boolean);
+      if (t.kind !== 'boolean') throw new AnalysisError(`type mismatch: ${exprName(e)}: argument ${i + 1} requires a boolean value, but ${exprName(a)} is ${typeToString(t)}`);
+      return a;
+    };
+  } else return e;
+  const [first, ...rest] = args.map(cast);
+  return { ...e, arg: first ?? null, ...(rest.length ? { extraArgs: rest } : {}) };
+}
+
+function coerceAggregate(call: AggregateCall): Expr {
+  const e = coerceAggregateArgs(call);
   if (!e.arg) return e;
   const t = typeOfResolved(e.arg).type;
   if ((e.fn === 'sum' || e.fn === 'avg') && t.kind === 'utf8') return { ...e, arg: castTo(e.arg, DataTypes.Double) };

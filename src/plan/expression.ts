@@ -122,7 +122,52 @@ export interface FunctionCall {
 }
 
 /** Aggregate functions. */
-export type AggregateFn = 'sum' | 'count' | 'count_star' | 'min' | 'max' | 'avg' | 'count_distinct' | 'first';
+export type AggregateFn =
+  | 'sum'
+  | 'count'
+  | 'count_star'
+  | 'min'
+  | 'max'
+  | 'avg'
+  | 'count_distinct'
+  | 'first'
+  // statistics: double result, input cast to double (Spark's CentralMomentAgg / Covariance / regr_*)
+  | 'var_samp'
+  | 'var_pop'
+  | 'stddev_samp'
+  | 'stddev_pop'
+  | 'skewness'
+  | 'kurtosis'
+  | 'covar_samp'
+  | 'covar_pop'
+  | 'corr'
+  | 'regr_count'
+  | 'regr_avgx'
+  | 'regr_avgy'
+  | 'regr_sxx'
+  | 'regr_syy'
+  | 'regr_sxy'
+  | 'regr_slope'
+  | 'regr_intercept'
+  | 'regr_r2'
+  // boolean aggregates (boolean input)
+  | 'bool_and'
+  | 'bool_or'
+  | 'count_if'
+  // max_by(x, ord) / min_by(x, ord): x of the row with the largest / smallest ord
+  | 'max_by'
+  | 'min_by'
+  // internal (scheduler/aggregate-split.ts), not in the SQL / DataFrame API: the partial state and
+  // the merge of avg over a decimal (avg_sum_state(x): the raw unscaled int64 sum, typed as x;
+  // avg_merge(sum_state, count_state, overflowed): finishes exactly like avg(x))
+  | 'avg_sum_state'
+  | 'avg_merge';
+
+/** Aggregates that take two arguments (the second in AggregateCall.extraArgs): covar_*, corr, regr_*, max_by, min_by. */
+export const TWO_ARGUMENT_AGGREGATES: ReadonlySet<AggregateFn> = new Set<AggregateFn>([
+  'max_by', 'min_by',
+  'covar_samp', 'covar_pop', 'corr', 'regr_count', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2',
+]);
 
 /** An aggregate function call; only valid inside an Aggregate node's output expressions. */
 export interface AggregateCall {
@@ -130,6 +175,36 @@ export interface AggregateCall {
   readonly fn: AggregateFn;
   readonly arg: Expr | null;
   readonly ignoreNulls: boolean;
+  /** Arguments after `arg`: the second of covar/corr/regr_* (Spark's order), or b, c of count(DISTINCT a, b, c). */
+  readonly extraArgs?: readonly Expr[];
+  /** agg(DISTINCT ...): each distinct (non-null) argument value counts once (count(DISTINCT x) uses fn 'count_distinct'). */
+  readonly distinct?: boolean;
+  /** The name the user called it by, for the output name when it differs from `fn` (`stddev`, `every`, `any`, ...). */
+  readonly prettyName?: string;
+  /**
+   * Internal (partial aggregation, scheduler/aggregate-split.ts): instead of its result, the call
+   * outputs column `stateColumn` of the function's mergeable state (a non-null double; see
+   * MergeableAccumulator in kernels/moments.ts). Calls on the same arguments share one accumulator.
+   */
+  readonly stateColumn?: number;
+  /**
+   * Internal (final aggregation): the arguments are the state columns of partial aggregations of
+   * this function (stateColumn 0, 1, ... in order); they are merged and the result is the function's.
+   */
+  readonly mergeStates?: boolean;
+}
+
+/** All arguments of an aggregate call (`arg` then `extraArgs`). */
+export function aggregateArgs(e: AggregateCall): Expr[] {
+  return e.arg ? [e.arg, ...(e.extraArgs ?? [])] : [];
+}
+
+function aggregateText(e: AggregateCall, show: (x: Expr) => string): string {
+  if (e.fn === 'count_star') return 'count(1)';
+  const distinct = e.fn === 'count_distinct' || e.distinct;
+  const base = e.prettyName ?? (e.fn === 'count_distinct' ? 'count' : e.fn);
+  const name = e.stateColumn !== undefined ? `${base}_state${e.stateColumn}` : e.mergeStates ? `${base}_merge` : base;
+  return `${name}(${distinct ? 'DISTINCT ' : ''}${aggregateArgs(e).map(show).join(', ')})`;
 }
 
 // ---- window functions (begin) ----------------------------------------------------------------
@@ -199,9 +274,18 @@ export interface SortOrder {
 
 let nextId = 1;
 
-/** A fresh attribute id, unique within this process. */
+/** A fresh attribute id, unique within this thread. */
 export function newExprId(): number {
   return nextId++;
+}
+
+/**
+ * Makes every later newExprId() greater than `id`: an executor thread calls it with the largest id
+ * of a plan it received from the driver, so ids the executor's planner creates never collide
+ * with the driver's.
+ */
+export function reserveExprIdsThrough(id: number): void {
+  if (nextId <= id) nextId = id + 1;
 }
 
 /** The direct children of an expression. */
@@ -226,7 +310,7 @@ export function exprChildren(e: Expr): readonly Expr[] {
     case 'call':
       return e.args;
     case 'agg':
-      return e.arg ? [e.arg] : [];
+      return aggregateArgs(e);
     case 'window':
       return [...e.args, ...e.partitionBy, ...e.orderBy.map((o) => o.expr)];
   }
@@ -261,7 +345,7 @@ export function mapChildren(e: Expr, f: (c: Expr) => Expr): Expr {
     case 'call':
       return { ...e, args: e.args.map(f) };
     case 'agg':
-      return { ...e, arg: e.arg ? f(e.arg) : null };
+      return { ...e, arg: e.arg ? f(e.arg) : null, ...(e.extraArgs ? { extraArgs: e.extraArgs.map(f) } : {}) };
     case 'window':
       return { ...e, args: e.args.map(f), partitionBy: e.partitionBy.map(f), orderBy: e.orderBy.map((o) => ({ ...o, expr: f(o.expr) })) };
   }
@@ -318,9 +402,7 @@ export function exprName(e: Expr): string {
     case 'call':
       return `${e.name}(${e.args.map(exprName).join(', ')})`;
     case 'agg':
-      if (e.fn === 'count_star') return 'count(1)';
-      if (e.fn === 'count_distinct') return `count(DISTINCT ${e.arg ? exprName(e.arg) : ''})`;
-      return `${e.fn}(${e.arg ? exprName(e.arg) : ''})`;
+      return aggregateText(e, exprName);
     case 'window':
       return windowText(e, exprName);
   }
@@ -354,9 +436,7 @@ export function exprToString(e: Expr): string {
     case 'call':
       return `${e.name}(${e.args.map(exprToString).join(', ')})`;
     case 'agg':
-      if (e.fn === 'count_star') return 'count(1)';
-      if (e.fn === 'count_distinct') return `count(distinct ${e.arg ? exprToString(e.arg) : ''})`;
-      return `${e.fn}(${e.arg ? exprToString(e.arg) : ''})`;
+      return aggregateText(e, exprToString);
     case 'window':
       return windowText(e, exprToString);
     default:

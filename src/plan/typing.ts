@@ -64,6 +64,8 @@ export function typeOfResolved(e: Expr): TypeInfo {
       return fn.resolve(e.args.map(typeOfResolved), literalArgs(e.args)).result;
     }
     case 'agg':
+      // A partial aggregation's state column (aggregate-split.ts) is a double, never null.
+      if (e.stateColumn !== undefined) return { type: DataTypes.Double, nullable: false };
       return aggregateType(e.fn, e.arg ? typeOfResolved(e.arg) : undefined);
     case 'window': // window functions (see WindowExpr)
       return windowType(e.fn, e.args[0] ? typeOfResolved(e.args[0]) : undefined);
@@ -93,12 +95,44 @@ export function aggregateType(fn: string, arg: TypeInfo | undefined): TypeInfo {
     case 'count':
     case 'count_star':
     case 'count_distinct':
+    case 'count_if':
+    case 'regr_count':
       return { type: DataTypes.Long, nullable: false };
+    case 'var_samp':
+    case 'var_pop':
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'skewness':
+    case 'kurtosis':
+    case 'covar_samp':
+    case 'covar_pop':
+    case 'corr':
+    case 'regr_avgx':
+    case 'regr_avgy':
+    case 'regr_sxx':
+    case 'regr_syy':
+    case 'regr_sxy':
+    case 'regr_slope':
+    case 'regr_intercept':
+    case 'regr_r2':
+      return { type: DataTypes.Double, nullable: true };
+    case 'bool_and':
+    case 'bool_or':
+      return { type: DataTypes.Boolean, nullable: true };
+    case 'max_by':
+    case 'min_by':
+      return { type: arg!.type, nullable: true };
     case 'sum':
       requireNumeric(fn, arg!.type);
       return { type: sumResultType(arg!.type), nullable: true };
     case 'avg':
       requireNumeric(fn, arg!.type);
+      return { type: avgResultType(arg!.type), nullable: true };
+    // Internal decimal-avg split (aggregate-split.ts): the sum state keeps the input's decimal type
+    // (its values are raw int64 sums that may exceed its precision), the merge types like avg.
+    case 'avg_sum_state':
+      return { type: arg!.type, nullable: true };
+    case 'avg_merge':
       return { type: avgResultType(arg!.type), nullable: true };
     default:
       return { type: arg!.type, nullable: true };

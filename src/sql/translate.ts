@@ -8,7 +8,7 @@
 import { AnalysisError, NotImplementedError } from '../errors.js';
 import { DataTypes } from '../types/data-type.js';
 import { formatDate, parseDate } from '../types/values.js';
-import { type AggregateFn, type Expr, type FrameBoundary, type SortOrder, type WindowFn, literal } from '../plan/expression.js';
+import { type AggregateFn, type Expr, type FrameBoundary, type SortOrder, type WindowFn, TWO_ARGUMENT_AGGREGATES, literal } from '../plan/expression.js';
 import type { FrameBound, IntervalUnit, SqlExpr } from './ast.js';
 
 /** What the translator asks the binder for: an expression standing for a subquery. */
@@ -30,7 +30,44 @@ const AGGREGATES: Record<string, AggregateFn> = {
   first: 'first',
   first_value: 'first',
   any_value: 'first',
+  // statistics (Spark's names and aliases; the output name keeps the alias, see AGGREGATE_PRETTY_NAMES)
+  stddev: 'stddev_samp',
+  std: 'stddev_samp',
+  stddev_samp: 'stddev_samp',
+  stddev_pop: 'stddev_pop',
+  variance: 'var_samp',
+  var_samp: 'var_samp',
+  var_pop: 'var_pop',
+  skewness: 'skewness',
+  kurtosis: 'kurtosis',
+  covar_samp: 'covar_samp',
+  covar_pop: 'covar_pop',
+  corr: 'corr',
+  regr_count: 'regr_count',
+  regr_avgx: 'regr_avgx',
+  regr_avgy: 'regr_avgy',
+  regr_sxx: 'regr_sxx',
+  regr_syy: 'regr_syy',
+  regr_sxy: 'regr_sxy',
+  regr_slope: 'regr_slope',
+  regr_intercept: 'regr_intercept',
+  regr_r2: 'regr_r2',
+  // boolean aggregates
+  every: 'bool_and',
+  bool_and: 'bool_and',
+  some: 'bool_or',
+  any: 'bool_or',
+  bool_or: 'bool_or',
+  count_if: 'count_if',
+  max_by: 'max_by',
+  min_by: 'min_by',
 };
+
+/** Aggregates that also exist as window functions (WindowFn). */
+const WINDOW_AGGREGATES: ReadonlySet<string> = new Set(['sum', 'count', 'count_star', 'avg', 'min', 'max']);
+
+/** SQL aggregate names whose output name (Spark's prettyName) is the alias itself, not the function's name. */
+const AGGREGATE_PRETTY_NAMES: ReadonlySet<string> = new Set(['stddev', 'std', 'variance', 'every', 'some', 'any']);
 
 /** True if `name` is an aggregate function of SQL. */
 export function isAggregateName(name: string): boolean {
@@ -130,6 +167,9 @@ export function translateExpr(e: SqlExpr, hooks: TranslateHooks = {}): Expr {
           return { kind: 'cast', child: { kind: 'binary', op: '/', left: t(e.left), right: t(e.right) }, to: DataTypes.Long };
         case '||':
           return { kind: 'call', name: 'concat', args: [t(e.left), t(e.right)] };
+        case '!=':
+          // Spark's parser turns `a <> b` / `a != b` into Not(EqualTo(a, b)), named `(NOT (a = b))`.
+          return { kind: 'unary', op: 'not', child: { kind: 'binary', op: '=', left: t(e.left), right: t(e.right) } };
         case '&':
         case '|':
         case '^':
@@ -211,8 +251,11 @@ function translateCall(e: Extract<SqlExpr, { kind: 'call' }>, hooks: TranslateHo
     }
     if (e.distinct) {
       if (agg === 'count' && e.args.length === 1) return { kind: 'agg', fn: 'count_distinct', arg: t(e.args[0]!), ignoreNulls: false };
+      if (agg === 'count' && e.args.length > 1) {
+        return { kind: 'agg', fn: 'count_distinct', arg: t(e.args[0]!), extraArgs: e.args.slice(1).map(t), ignoreNulls: false };
+      }
       if (agg === 'min' || agg === 'max') return { kind: 'agg', fn: agg, arg: t(e.args[0]!), ignoreNulls: false };
-      throw new NotImplementedError(`${e.name}(DISTINCT ...)${e.args.length > 1 ? ' with several arguments' : ''} (only count(DISTINCT x) is supported)`);
+      if (agg === 'first') throw new NotImplementedError(`${e.name}(DISTINCT ...)`);
     }
     if (agg === 'first') {
       if (e.args.length < 1 || e.args.length > 2) throw new AnalysisError(`function ${e.name} takes 1 or 2 arguments, got ${e.args.length}`);
@@ -220,7 +263,19 @@ function translateCall(e: Extract<SqlExpr, { kind: 'call' }>, hooks: TranslateHo
       if (ign && (ign.kind !== 'literal' || typeof ign.value !== 'boolean')) throw new AnalysisError(`${e.name}: the second argument (ignoreNulls) must be true or false`);
       return { kind: 'agg', fn: 'first', arg: t(e.args[0]!), ignoreNulls: ign ? ign.value === true : false };
     }
-    if (e.args.length !== 1) throw new AnalysisError(`function ${e.name} takes 1 argument, got ${e.args.length}`);
+    const arity = TWO_ARGUMENT_AGGREGATES.has(agg) ? 2 : 1;
+    if (e.args.length !== arity) throw new AnalysisError(`function ${e.name} takes ${arity} argument${arity === 1 ? '' : 's'}, got ${e.args.length}`);
+    if (arity === 2 || e.distinct || AGGREGATE_PRETTY_NAMES.has(name)) {
+      return {
+        kind: 'agg',
+        fn: agg,
+        arg: t(e.args[0]!),
+        ignoreNulls: false,
+        ...(arity === 2 ? { extraArgs: [t(e.args[1]!)] } : {}),
+        ...(e.distinct ? { distinct: true } : {}),
+        ...(AGGREGATE_PRETTY_NAMES.has(name) ? { prettyName: name } : {}),
+      };
+    }
     const arg = e.args[0]!;
     // count(1), count('x'): a non-null literal counts rows (like functions.count).
     if (agg === 'count' && arg.kind === 'literal' && arg.value !== null) return { kind: 'agg', fn: 'count_star', arg: null, ignoreNulls: false };
@@ -246,6 +301,9 @@ function translateCall(e: Extract<SqlExpr, { kind: 'call' }>, hooks: TranslateHo
       return one(name, args);
     case 'substr':
       return { kind: 'call', name: 'substring', args };
+    case 'timestamp_seconds':
+      // Seconds since the epoch (fractions allowed) as a timestamp: Spark's cast of a number to timestamp.
+      return { kind: 'cast', child: one(name, args), to: DataTypes.Timestamp };
     case 'extract':
       break;
   }
@@ -301,6 +359,7 @@ function translateWindow(e: Extract<SqlExpr, { kind: 'call' }>, hooks: Translate
   const over = e.over!;
   const name = e.name.toLowerCase();
   const where = `${e.name}(...) OVER (...) at line ${e.pos.line}, column ${e.pos.column}`;
+  if (over.ref !== undefined) throw new AnalysisError(`window '${over.ref}' is not defined in the WINDOW clause (${where})`);
   const orderBy: SortOrder[] = over.orderBy.map((o) => ({ expr: t(o.expr), ascending: o.ascending, nullsFirst: o.nullsFirst ?? o.ascending }));
   const spec = {
     partitionBy: over.partitionBy.map(t),
@@ -324,6 +383,7 @@ function translateWindow(e: Extract<SqlExpr, { kind: 'call' }>, hooks: Translate
     const a = translateCall({ ...e, over: undefined }, hooks);
     if (a.kind !== 'agg') throw new AnalysisError(`${where}: expected an aggregate`);
     if (a.fn === 'count_distinct') throw new NotImplementedError(`count(DISTINCT ...) over a window (${where})`);
+    if (!WINDOW_AGGREGATES.has(a.fn) || a.distinct) throw new NotImplementedError(`${e.name}${a.distinct ? '(DISTINCT ...)' : ''} over a window (${where}); window aggregates are sum, avg, min, max and count`);
     return { kind: 'window', fn: a.fn as WindowFn, args: a.arg ? [a.arg] : [], ...spec };
   }
   throw new AnalysisError(`${e.name} is not a window function (${where}); expected row_number, rank, dense_rank, lag, lead, sum, avg, min, max or count`);
