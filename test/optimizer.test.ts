@@ -663,6 +663,7 @@ describe('optimizer', () => {
       'CollapseProject',
       'PushDownPredicates',
       'LimitPushDown',
+      'ReorderJoins',
       'PushFiltersIntoScan',
       'ColumnPruning',
     ]);

@@ -19,7 +19,7 @@ export const limitPushdown: Rule = {
 function pushLimit(node: LogicalPlan): LogicalPlan {
   if (node.kind !== 'limit') return node;
   const child = node.child;
-  if (child.kind === 'limit') return pushLimit({ kind: 'limit', child: child.child, n: Math.min(node.n, child.n) });
+  if (child.kind === 'limit' && !node.offset && !child.offset) return pushLimit({ kind: 'limit', child: child.child, n: Math.min(node.n, child.n) });
   if (child.kind === 'project') return { ...child, child: { ...node, child: child.child } };
   return node;
 }

@@ -7,8 +7,10 @@
  * Batches:
  * 1. Operator optimization (fixed point): ConstantFolding, FactorCommonConjuncts, CombineFilters,
  *    CollapseProject, PushDownPredicates, LimitPushDown.
- * 2. Scan pushdown (once): PushFiltersIntoScan.
- * 3. Column pruning (fixed point): ColumnPruning, CollapseProject (removes projections that
+ * 2. Join reorder (once): ReorderJoins (cost-based order of inner-join trees; off with
+ *    `joinReorder: false`, i.e. `spark.sql.cbo.joinReorder.enabled=false`).
+ * 3. Scan pushdown (once): PushFiltersIntoScan.
+ * 4. Column pruning (fixed point): ColumnPruning, CollapseProject (removes projections that
  *    pruning made no-ops).
  */
 import type { LogicalPlan } from '../plan/logical-plan.js';
@@ -21,6 +23,7 @@ import { pushDownFilters } from './push-down-filters.js';
 import { limitPushdown } from './limit-pushdown.js';
 import { pushFiltersIntoScan } from './push-filters-into-scan.js';
 import { pruneColumns } from './prune-columns.js';
+import { reorderJoins } from './reorder-joins.js';
 import { planEquals } from './rewrite-utils.js';
 
 /** A named group of rules run once or to a fixed point. */
@@ -36,6 +39,8 @@ export interface OptimizerOptions {
   readonly evaluate?: ConstantEvaluator;
   /** Iteration cap of fixed-point batches (default DEFAULT_MAX_ITERATIONS). */
   readonly maxIterations?: number;
+  /** Cost-based join reordering (`spark.sql.cbo.joinReorder.enabled`; default true). */
+  readonly joinReorder?: boolean;
 }
 
 /** One rule application that changed the plan. */
@@ -60,14 +65,15 @@ export interface OptimizerTrace {
 /** Iteration cap of fixed-point batches (Spark's spark.sql.optimizer.maxIterations default). */
 export const DEFAULT_MAX_ITERATIONS = 100;
 
-/** The optimizer's batches, with ConstantFolding using `evaluate` when given. */
-export function defaultBatches(evaluate?: ConstantEvaluator): RuleBatch[] {
+/** The optimizer's batches, with ConstantFolding using `evaluate` when given (ReorderJoins unless `joinReorder` is false). */
+export function defaultBatches(evaluate?: ConstantEvaluator, joinReorder = true): RuleBatch[] {
   return [
     {
       name: 'Operator optimization',
       strategy: 'fixedPoint',
       rules: [constantFolding(evaluate), factorCommonConjuncts, combineFilters, collapseProject, pushDownFilters, limitPushdown],
     },
+    ...(joinReorder ? [{ name: 'Join reorder', strategy: 'once' as const, rules: [reorderJoins] }] : []),
     { name: 'Scan pushdown', strategy: 'once', rules: [pushFiltersIntoScan] },
     { name: 'Column pruning', strategy: 'fixedPoint', rules: [pruneColumns, collapseProject] },
   ];
@@ -80,7 +86,7 @@ export function optimize(plan: LogicalPlan, options: OptimizerOptions = {}): Log
 
 /** Optimizes an analyzed plan and reports which rules changed it. */
 export function optimizeWithTrace(plan: LogicalPlan, options: OptimizerOptions = {}): OptimizerTrace {
-  return executeBatches(plan, defaultBatches(options.evaluate), options.maxIterations);
+  return executeBatches(plan, defaultBatches(options.evaluate, options.joinReorder ?? true), options.maxIterations);
 }
 
 /** Runs `batches` over `plan` (exported for tests and for callers with their own rule sets). */

@@ -89,11 +89,12 @@ export interface Sort {
   readonly orders: readonly SortOrder[];
 }
 
-/** Keeps the first `n` rows. */
+/** Keeps the first `n` rows (after skipping the first `offset`, when set; `n` is Infinity for OFFSET alone). */
 export interface Limit {
   readonly kind: 'limit';
   readonly child: LogicalPlan;
   readonly n: number;
+  readonly offset?: number;
 }
 
 /** Removes duplicate rows. */
@@ -263,7 +264,7 @@ function describeNode(plan: LogicalPlan): string {
     case 'sort':
       return `Sort [${plan.orders.map((o) => `${exprToString(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}]`;
     case 'limit':
-      return `GlobalLimit ${plan.n}`;
+      return plan.offset ? `GlobalLimit ${plan.n}, Offset ${plan.offset}` : `GlobalLimit ${plan.n}`;
     case 'distinct':
       return 'Distinct';
     case 'union':

@@ -12,7 +12,14 @@ export interface Pos {
 }
 
 /** A statement. */
-export type Statement = QueryStatement | CreateViewStatement | DescribeStatement | ShowTablesStatement | ExplainStatement;
+export type Statement = QueryStatement | CreateViewStatement | DescribeStatement | ShowTablesStatement | ExplainStatement | SetStatement;
+
+/** `SET key = value` (a session configuration), or `SET key` to read one. */
+export interface SetStatement {
+  readonly kind: 'set';
+  readonly key: string;
+  readonly value?: string;
+}
 
 /** A query (SELECT, WITH, set operations, VALUES-less). */
 export interface QueryStatement {
@@ -137,6 +144,8 @@ export type Relation =
   | { readonly kind: 'file'; readonly format: string; readonly path: string; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
   | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly columns?: readonly string[] }
   | InlineTable
+  /** A table-valued function call in FROM: `range(10)`, `range(1, 10, 2) AS t(n)`. */
+  | { readonly kind: 'tableFunction'; readonly name: string; readonly args: readonly SqlExpr[]; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
   | {
       readonly kind: 'join';
       readonly left: Relation;
@@ -154,6 +163,12 @@ export type FrameBound =
 
 /** `OVER (PARTITION BY ... ORDER BY ... ROWS|RANGE BETWEEN ...)`. */
 export interface WindowSpec {
+  /**
+   * `OVER w` / `OVER (w ...)`: the name of a window of the query block's WINDOW clause. The parser
+   * replaces it by that definition (refined by this spec's own clauses); it stays set only when the
+   * name is not defined, which binding reports.
+   */
+  readonly ref?: string;
   readonly partitionBy: readonly SqlExpr[];
   readonly orderBy: readonly SortItem[];
   readonly frame?: { readonly unit: 'rows' | 'range'; readonly start: FrameBound; readonly end: FrameBound };

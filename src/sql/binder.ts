@@ -21,7 +21,7 @@
  * - window calls in the select list -> Window nodes below the projection (projectWithWindows).
  */
 import { AnalysisError, InvalidArgumentError, NotImplementedError } from '../errors.js';
-import { type DataType, DataTypes, typeEquals } from '../types/data-type.js';
+import { type DataType, DataTypes, typeEquals, typeToString } from '../types/data-type.js';
 import { Schema, field } from '../types/schema.js';
 import { commonType } from '../types/type-coercion.js';
 import { evaluateConstant } from '../exec/expression-eval.js';
@@ -46,7 +46,7 @@ import { DataFrame } from '../api/dataframe.js';
 import { Column } from '../api/column.js';
 import type { Catalog } from './catalog.js';
 import { unknownTable } from './catalog.js';
-import type { InlineTable, Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr } from './ast.js';
+import type { InlineTable, Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr, SqlJoinType } from './ast.js';
 import { containsAggregate, sqlChildren, translateExpr, type TranslateHooks } from './translate.js';
 import { sqlOnlyName } from './naming.js';
 
@@ -80,6 +80,13 @@ type SubqueryExpr = Extract<SqlExpr, { kind: 'scalarSubquery' | 'inSubquery' | '
 export class Binder {
   private readonly usedIds = new Set<number>();
   private readonly ctes: Map<string, LogicalPlan>[] = [];
+  /**
+   * Join keys hidden by USING / NATURAL joins (Spark's hidden output / metadata columns), by id: still
+   * in the plan's output and reachable as `t.k` or through `t.*`, but not by `k` nor by `*`.
+   */
+  private readonly hidden = new Map<number, AttributeRef>();
+  /** Per qualifier (lower case), the columns of the relation in their order, for `t.*` with hidden keys. */
+  private readonly starOrder = new Map<string, AttributeRef[]>();
 
   constructor(private readonly ctx: BindContext) {}
 
@@ -99,8 +106,11 @@ export class Binder {
         plan = this.bindTerm(q.body);
         if (q.orderBy.length) plan = { kind: 'sort', child: plan, orders: this.outputOrders(q.orderBy, outputOf(plan)) };
       }
-      if (q.offset) throw new NotImplementedError('OFFSET (the engine has no offset operator yet)');
-      if (q.limit) plan = { kind: 'limit', child: plan, n: constantInt(q.limit, 'LIMIT') };
+      const offset = q.offset ? constantInt(q.offset, 'OFFSET') : 0;
+      if (q.limit || offset > 0) {
+        const n = q.limit ? constantInt(q.limit, 'LIMIT') : Infinity;
+        plan = { kind: 'limit', child: plan, n, ...(offset > 0 ? { offset } : {}) };
+      }
       return plan;
     } finally {
       this.ctes.pop();
@@ -124,27 +134,48 @@ export class Binder {
           const u = l.union(r).plan;
           return t.all ? u : { kind: 'distinct', child: u };
         }
-        if (t.all) throw new NotImplementedError(`${t.op.toUpperCase()} ALL (only ${t.op.toUpperCase()} [DISTINCT] is supported)`);
-        // Widen both sides like union, then a null-safe semi/anti join on every column, then distinct.
+        // Widen both sides like union, then a null-safe semi/anti join on every column.
         const widened = l.union(r).plan as Extract<LogicalPlan, { kind: 'union' }>;
         const [wl, wr] = widened.children as [LogicalPlan, LogicalPlan];
         const lo = outputOf(wl);
         const ro = outputOf(wr);
-        const cond = conjunction(lo.map((a, i): Expr => ({ kind: 'binary', op: '<=>', left: a, right: ro[i]! })))!;
         const joinType: JoinType = t.op === 'intersect' ? 'left_semi' : 'left_anti';
-        return { kind: 'distinct', child: { kind: 'join', left: wl, right: wr, joinType, condition: resolveExpr(cond, [...lo, ...ro]) } };
+        if (!t.all) {
+          // [DISTINCT]: distinct rows of the semi / anti join (ReplaceIntersectWithSemiJoin, ReplaceExceptWithAntiJoin).
+          const cond = conjunction(lo.flatMap((a, i) => nullSafeEqualities(a, ro[i]!)))!;
+          return { kind: 'distinct', child: { kind: 'join', left: wl, right: wr, joinType, condition: resolveExpr(cond, [...lo, ...ro]) } };
+        }
+        // ALL: the k-th copy of a row on the left is kept if the right has (INTERSECT) / has not (EXCEPT)
+        // a k-th copy, so a row appearing m times on the left and n on the right is output min(m, n)
+        // resp. max(m - n, 0) times (Spark's multiplicities; NULLs are equal). Copies are numbered by
+        // row_number() over a partition by every column.
+        const [nl, lrn] = numberDuplicates(wl);
+        const [nr, rrn] = numberDuplicates(wr);
+        const conds = [...lo.flatMap((a, i) => nullSafeEqualities(a, ro[i]!)), { kind: 'binary', op: '=', left: lrn, right: rrn } as Expr];
+        const join: LogicalPlan = { kind: 'join', left: nl, right: nr, joinType, condition: resolveExpr(conjunction(conds)!, [...outputOf(nl), ...outputOf(nr)]) };
+        return { kind: 'project', child: join, exprs: lo };
       }
     }
   }
 
   // ---- SELECT ---------------------------------------------------------------------------------
 
-  private bindSelect(core: SelectCore, orderBy: readonly SortItem[], corr?: Correlation): LogicalPlan {
+  private bindSelect(core0: SelectCore, orderBy: readonly SortItem[], corr?: Correlation): LogicalPlan {
+    let core = core0;
+    if (core.having && !core.groupBy && this.ctx.session.conf.get('spark.sql.legacy.parser.havingWithoutGroupByAsWhere')?.toLowerCase() === 'true') {
+      // Spark's legacy mode: HAVING without GROUP BY is a WHERE condition.
+      const { having, ...rest } = core;
+      const pos = { line: 1, column: 1 };
+      core = { ...rest, where: core.where ? { kind: 'binary', op: 'and', left: core.where, right: having, pos } : having };
+    }
     let plan = this.bindFrom(core.from);
-    const visible = outputOf(plan);
+    const fromOut = outputOf(plan);
+    const visible = fromOut.filter((a) => !this.hidden.has(a.id));
     // Names resolve against the FROM clause's columns plus scalar subquery values, never against the
-    // helper columns a correlated subquery's join brings along (its grouping keys).
-    const scope: AttributeRef[] = [...visible];
+    // helper columns a correlated subquery's join brings along (its grouping keys). Hidden join keys
+    // are in scope under a name no reference matches; `t.k` reaches them through the rename hook.
+    const scope: AttributeRef[] = [...visible, ...fromOut.filter((a) => this.hidden.has(a.id)).map(mangleHidden)];
+    const rename = this.hiddenKeyHook(visible, fromOut);
 
     // Scalar subqueries in WHERE and SELECT: cross-joined one-row plans, referenced by attribute
     // (in an aggregate query, those of the select list are joined above the aggregate instead).
@@ -161,6 +192,7 @@ export class Binder {
       }
     }
     const hooks: TranslateHooks = {
+      rename,
       subquery: (e) => {
         const v = scalars.get(e);
         if (v) return v;
@@ -189,7 +221,7 @@ export class Binder {
     const input = scope;
     if (isAggregate) return this.bindAggregate(core, orderBy, plan, scope, visible, hooks, corr);
 
-    const items = this.namedItems(core.items, input, visible, hooks);
+    const items = this.namedItems(core.items, input, visible, hooks, true);
     if (corr && corr.conds.length > 0) {
       corr.fromPlan = plan;
       corr.items = items;
@@ -222,12 +254,18 @@ export class Binder {
   }
 
   /** Select items as named expressions; `*` expands to the FROM clause's columns only. */
-  private namedItems(items: readonly SelectItem[], input: readonly AttributeRef[], visible: readonly AttributeRef[], hooks: TranslateHooks): Expr[] {
+  private namedItems(items: readonly SelectItem[], input: readonly AttributeRef[], visible: readonly AttributeRef[], hooks: TranslateHooks, writtenCase = false): Expr[] {
     const out: Expr[] = [];
     for (const item of items) {
       if (item.expr.kind === 'star') {
         const q = item.expr.qualifier;
-        const attrs = q ? visible.filter((a) => a.qualifier?.toLowerCase() === q.toLowerCase()) : visible;
+        let attrs = q ? visible.filter((a) => a.qualifier?.toLowerCase() === q.toLowerCase()) : visible;
+        if (q) {
+          // `t.*` of a USING / NATURAL join side: its columns in order, hidden keys included.
+          const inScope = new Set(input.map((a) => a.id));
+          const order = (this.starOrder.get(q.toLowerCase()) ?? []).filter((a) => inScope.has(a.id));
+          if (order.length > attrs.length && attrs.every((a) => order.some((o) => o.id === a.id))) attrs = order;
+        }
         if (q && attrs.length === 0) {
           const quals = [...new Set(visible.map((a) => a.qualifier).filter((x): x is string => !!x))];
           throw new AnalysisError(`cannot resolve '${q}.*': no relation in FROM is called '${q}' (relations: ${quals.join(', ') || '(none)'})`);
@@ -239,10 +277,18 @@ export class Binder {
       // Unaliased SQL-only syntax (EXTRACT, DIV, simple CASE, ...) gets Spark's name, not its translation's.
       const name = item.alias ?? sqlOnlyName(item.expr);
       const resolved = resolveExpr(name !== undefined ? { kind: 'alias', child: e, name, id: newExprId() } : e, input);
-      out.push(toNamed(resolved));
+      const written = item.expr.kind === 'column' ? item.expr.parts[item.expr.parts.length - 1]! : undefined;
+      if (writtenCase && written !== undefined && resolved.kind === 'attr' && resolved.name !== written && !this.hidden.has(resolved.id)) {
+        // Spark names a column reference as written (`SELECT COL1` of a column col1 is COL1).
+        out.push({ ...resolved, name: written });
+        continue;
+      }
+      out.push(this.unmangle(toNamed(resolved)));
     }
     if (out.length === 0) throw new AnalysisError('SELECT list is empty (no columns matched the star)');
-    return out;
+    // A hidden join key that is selected becomes an ordinary column of this SELECT (a fresh id, so
+    // an enclosing query's `*` sees it).
+    return out.map((e): Expr => (e.kind === 'attr' && this.hidden.has(e.id) ? { kind: 'alias', child: e, name: this.hidden.get(e.id)!.name, id: newExprId() } : e));
   }
 
   private bindAggregate(
@@ -251,10 +297,13 @@ export class Binder {
     child: LogicalPlan,
     input: readonly AttributeRef[],
     visible: readonly AttributeRef[],
-    hooks: TranslateHooks,
+    hooks0: TranslateHooks,
     corr: Correlation | undefined,
   ): LogicalPlan {
-    if (corr && corr.conds.length > 0) return this.bindCorrelatedAggregate(core, child, input, visible, hooks, corr);
+    if (corr && corr.conds.length > 0) return this.bindCorrelatedAggregate(core, child, input, visible, hooks0, corr);
+    // grouping(x), grouping_id(...) and grouping__id: marker literals, replaced per grouping set.
+    const markers: GroupingMarker[] = [];
+    const hooks: TranslateHooks = { ...hooks0, rename: (x) => groupingMarker(x, markers) ?? hooks0.rename?.(x) };
     // Select items with window calls over an aggregate (`rank() OVER (ORDER BY sum(v))`) or scalar
     // subqueries are computed by a projection above the aggregate.
     const isPostItem = core.items.map((i) => hasWindowCall(i.expr) || collectSubqueries(i.expr).length > 0);
@@ -263,8 +312,10 @@ export class Binder {
       throw new NotImplementedError('window functions or scalar subqueries in an aggregate query with SELECT DISTINCT or *');
     }
     const translatedItem = (i: number) => (core.items[i]!.expr.kind === 'star' ? undefined : translateExpr(core.items[i]!.expr, hooks));
+    // spark.sql.groupByOrdinal=false: `GROUP BY 1` groups by the constant 1.
+    const ordinals = this.ctx.session.conf.get('spark.sql.groupByOrdinal')?.toLowerCase() !== 'false';
     const resolveGroupItem = (g: SqlExpr): Expr => {
-      if (g.kind === 'literal' && typeof g.value === 'number' && g.type.kind === 'int32') {
+      if (ordinals && g.kind === 'literal' && typeof g.value === 'number' && g.type.kind === 'int32') {
         const n = g.value;
         const item = core.items[n - 1];
         if (!item || n < 1) throw new AnalysisError(`GROUP BY position ${n} is not in the select list (which has ${core.items.length} items)`);
@@ -290,7 +341,17 @@ export class Binder {
     };
     const groupBy: Expr[] = (core.groupBy?.exprs ?? []).map(resolveGroupItem);
     const sets = groupingSets(core, groupBy, resolveGroupItem);
-    for (const g of groupBy) {
+    const groupKeys = groupBy.map(exprKey);
+    const markerBits = (): number[][] =>
+      markers.map((m) =>
+        (m.args ?? []).map((a) => {
+          const i = groupKeys.indexOf(exprKey(resolveExpr(translateExpr(a, hooks0), input)));
+          if (i < 0) throw new AnalysisError(`the argument ${exprName(translateExpr(a))} of ${m.fn}() must be a grouping expression`);
+          return i;
+        }),
+      );
+    let markerArgs: number[][] | undefined; // computed once every marker is known (after HAVING and ORDER BY)
+    const argsOf = () => (markerArgs ??= markerBits().map((ix, k) => (markers[k]!.args ? ix : groupBy.map((_, i) => i))));    for (const g of groupBy) {
       if (exprExists(g, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in GROUP BY: ${exprName(g)}`);
     }
     const aggregates = this.namedItems(core.items.filter((_, i) => !isPostItem[i]), input, visible, hooks);
@@ -309,8 +370,8 @@ export class Binder {
         scalarValues.set(sq, value);
         state.extra.push(...outputOf(one));
       }
-      const havingHooks: TranslateHooks = { subquery: (e) => scalarValues.get(e)! };
-      having = checkFilter(this.resolveInAggregate(translateExpr(core.having, havingHooks), state));
+      const havingHooks: TranslateHooks = { rename: hooks.rename, subquery: (e) => scalarValues.get(e)! };
+      having = checkFilter(this.resolveInAggregate(translateExpr(core.having, havingHooks), state, true));
     }
     // Scalar subqueries of the select list: joined onto the aggregate like HAVING's.
     const itemScalars = new Map<SqlExpr, Expr>();
@@ -323,7 +384,7 @@ export class Binder {
         state.extra.push(...outputOf(one));
       }
     }
-    const postHooks: TranslateHooks = { subquery: (e) => itemScalars.get(e) ?? hooks.subquery!(e) };
+    const postHooks: TranslateHooks = { rename: hooks.rename, subquery: (e) => itemScalars.get(e) ?? hooks.subquery!(e) };
     // The select list in order: aggregate outputs, and the other items resolved over the aggregate's output.
     let next = 0;
     const finalList: Expr[] = core.items.map((item, i): Expr => {
@@ -343,8 +404,9 @@ export class Binder {
       });
     }
     checkAggregateExpressions(groupBy, aggregates);
+    if (markers.length > 0 && !sets) throw new AnalysisError('grouping() / grouping_id() / grouping__id can only be used with GROUPING SETS, CUBE or ROLLUP');
     let plan: LogicalPlan = sets
-      ? expandGroupingSets(child, groupBy, aggregates, sets)
+      ? expandGroupingSets(child, groupBy, aggregates, sets, (lit, set) => groupingValue(lit, set, markers, argsOf()))
       : { kind: 'aggregate', child, groupBy, aggregates };
     for (const h of havingScalars) plan = { kind: 'join', left: plan, right: h.plan, joinType: 'cross' };
     const out = aggregates.slice(0, visibleCount).map(toAttribute);
@@ -372,11 +434,21 @@ export class Binder {
    * list, then grouping expressions and aggregate calls against the input, the latter added to the
    * aggregate's outputs as hidden columns.
    */
-  private resolveInAggregate(e: Expr, st: AggState): Expr {
+  private resolveInAggregate(e: Expr, st: AggState, having = false): Expr {
     const visibleOut = () => st.aggregates.slice(0, st.visibleCount).map(toAttribute);
     const rewrite = (x: Expr): Expr => {
       if (x.kind === 'agg') return aggOutput(resolveExpr(x, st.input), st);
-      if (x.kind === 'literal') return x;
+      if (x.kind === 'literal') return isGroupingMarker(x) ? aggOutput(x, st) : x;
+      if (x.kind === 'unresolved' && having) {
+        // In HAVING a grouping column wins over a select alias of the same name (Spark).
+        let r: Expr | undefined;
+        try {
+          r = resolveExpr(x, st.input);
+        } catch {
+          r = undefined;
+        }
+        if (r && st.groupBy.some((g) => exprKey(g) === exprKey(r))) return aggOutput(r, st);
+      }
       if (x.kind === 'unresolved') {
         const a = tryResolveColumn(x, visibleOut());
         if (a) return a;
@@ -417,8 +489,10 @@ export class Binder {
     hooks: TranslateHooks,
     corr: Correlation,
   ): LogicalPlan {
-    if (core.groupBy || core.having || core.distinct) {
-      throw new NotImplementedError('a correlated scalar subquery with GROUP BY, HAVING or DISTINCT');
+    // Spark (CheckAnalysis): GROUP BY in a correlated scalar subquery may only name the inner sides
+    // of its correlated equalities, so there is still at most one row per outer row.
+    if (core.distinct || (core.having && !core.groupBy) || (core.groupBy && core.groupBy.kind !== 'exprs')) {
+      throw new NotImplementedError('a correlated scalar subquery with DISTINCT, grouping sets, or HAVING without GROUP BY');
     }
     const innerIds = new Set(input.map((a) => a.id));
     const outerIds = new Set(corr.outer.map((a) => a.id));
@@ -433,18 +507,38 @@ export class Binder {
     const items = this.namedItems(core.items, input, visible, hooks);
     if (items.length !== 1) throw new AnalysisError(`a scalar subquery must return one column, got ${items.length}`);
     const groupBy = keys.map((k) => k.inner);
+    for (const g of core.groupBy?.exprs ?? []) {
+      const r = resolveExpr(translateExpr(g, hooks), input);
+      if (!groupBy.some((k) => exprKey(k) === exprKey(r))) {
+        throw new AnalysisError(
+          `a correlated scalar subquery may only group by the inner sides of its correlated equalities, not by ${exprName(r)} (it could return more than one row)`,
+        );
+      }
+    }
     const keyOutputs = groupBy.map((g): Expr => ({ kind: 'alias', child: g, name: exprName(g), id: newExprId() }));
     checkAggregateExpressions(groupBy, items);
     corr.keys = keys.map((k, i) => ({ outer: k.outer, inner: toAttribute(keyOutputs[i]!) }));
     // The count bug: an outer row without matches gets no group, so count must read 0, not NULL.
+    // With GROUP BY an outer row without matches has no group at all: the value is NULL.
     const item = items[0]!.kind === 'alias' ? (items[0] as { child: Expr }).child : items[0]!;
-    if (item.kind === 'agg' && item.fn.startsWith('count')) corr.emptyValue = { kind: 'literal', value: 0n, type: DataTypes.Long };
-    return { kind: 'aggregate', child, groupBy, aggregates: [...items, ...keyOutputs] };
+    if (!core.groupBy && item.kind === 'agg' && item.fn.startsWith('count')) corr.emptyValue = { kind: 'literal', value: 0n, type: DataTypes.Long };
+    const aggregates = [...items, ...keyOutputs];
+    if (!core.having) return { kind: 'aggregate', child, groupBy, aggregates };
+    // HAVING filters the groups; its aggregates are computed as extra (ignored) outputs.
+    const state: AggState = { input, groupBy, aggregates, visibleCount: 1, extra: [] };
+    const having = checkFilter(this.resolveInAggregate(translateExpr(core.having, hooks), state));
+    return { kind: 'filter', child: { kind: 'aggregate', child, groupBy, aggregates }, condition: having };
   }
 
   /** Resolves column leaves against `primary`, falling back to `secondary` (recording those in `missing`). */
   private resolveWithFallback(e: Expr, primary: readonly AttributeRef[], secondary: readonly AttributeRef[], missing: AttributeRef[]): Expr {
     const leaves = transformUp(e, (x) => {
+      if (x.kind === 'attr' && !primary.some((p) => p.id === x.id)) {
+        // A hidden join key (`ORDER BY t.k`): carried through the projection like an input column.
+        const b = secondary.find((s) => s.id === x.id);
+        if (b && !missing.some((m) => m.id === b.id)) missing.push(b);
+        return b ?? x;
+      }
       if (x.kind !== 'unresolved') return x;
       const a = tryResolveColumn(x, primary);
       if (a) return a;
@@ -572,6 +666,8 @@ export class Binder {
       }
       case 'values':
         return this.bindInlineTable(r);
+      case 'tableFunction':
+        return this.bindTableFunction(r);
       case 'subquery': {
         let plan = this.bindQuery(r.query);
         if (r.columns) plan = renameColumns(plan, r.columns, `subquery ${r.alias ?? ''}`);
@@ -581,18 +677,21 @@ export class Binder {
         const left = this.df(this.bindRelation(r.left));
         const right = this.df(this.bindRelation(r.right));
         const how = r.joinType;
+        const lvis = outputOf(left.plan).filter((a) => !this.hidden.has(a.id));
+        const rvis = outputOf(right.plan).filter((a) => !this.hidden.has(a.id));
         if (r.natural) {
-          const rn = new Set(right.columns.map((c) => c.toLowerCase()));
-          const common = left.columns.filter((c) => rn.has(c.toLowerCase()));
-          return common.length ? left.join(right, common, how).plan : left.join(right, undefined, how === 'inner' ? 'cross' : how).plan;
+          const rn = new Set(rvis.map((c) => c.name.toLowerCase()));
+          const common = [...new Set(lvis.map((c) => c.name).filter((c) => rn.has(c.toLowerCase())))];
+          return common.length ? this.usingJoin(left.plan, right.plan, common, how) : left.join(right, undefined, how === 'inner' ? 'cross' : how).plan;
         }
-        if (r.using) return left.join(right, r.using, how).plan;
+        if (r.using) return this.usingJoin(left.plan, right.plan, r.using, how);
         if (r.on) {
-          if (exprContainsSubquery(r.on)) throw new NotImplementedError('subqueries in JOIN ... ON conditions');
-          return left.join(right, new Column(translateExpr(r.on)), how).plan;
+          const all = [...outputOf(left.plan), ...outputOf(right.plan)];
+          if (exprContainsSubquery(r.on)) return this.joinOnSubqueries(left.plan, right.plan, r.on, how, this.hiddenKeyHook([...lvis, ...rvis], all, true));
+          return left.join(right, new Column(translateExpr(r.on, { rename: this.hiddenKeyHook([...lvis, ...rvis], all, true) })), how).plan;
         }
-        if (how === 'inner' || how === 'cross') return left.join(right, undefined, 'cross').plan;
-        throw new AnalysisError(`${how.toUpperCase().replace('_', ' ')} JOIN needs an ON or USING clause`);
+        // Spark allows every join type without a condition (the condition is then TRUE).
+        return left.join(right, undefined, how === 'inner' ? 'cross' : how).plan;
       }
     }
   }
@@ -645,6 +744,197 @@ export class Binder {
     for (const a of outputOf(plan)) this.usedIds.add(a.id);
     if (t.columns) plan = renameColumns(plan, t.columns, `VALUES ${t.alias ?? ''}`.trimEnd());
     return t.alias ? { kind: 'subqueryAlias', child: plan, alias: t.alias } : plan;
+  }
+
+  /**
+   * A join whose ON condition has uncorrelated subqueries (Spark allows them there). Each becomes a
+   * column on one side before the join, so every join type keeps its semantics: a scalar subquery or
+   * EXISTS is a one-row plan cross-joined onto the left; `x [NOT] IN (q)` marks the side `x` comes
+   * from by a left join with q's distinct values plus q's row and non-null counts, giving IN's
+   * three-valued result (false for an empty q, true if found, NULL if x or some value of q is NULL,
+   * else false). The helper columns are projected away after the join.
+   */
+  private joinOnSubqueries(left: LogicalPlan, right: LogicalPlan, on: SqlExpr, how: SqlJoinType, rename: TranslateHooks['rename']): LogicalPlan {
+    const lout = outputOf(left);
+    const rout = outputOf(right);
+    let lp = left;
+    let rp = right;
+    const alias = (child: Expr, name: string): Expr => ({ kind: 'alias', child, name, id: newExprId() });
+    const subquery = (sq: SubqueryExpr): Expr => {
+      const where = `at line ${sq.pos.line}, column ${sq.pos.column}`;
+      if (sq.kind === 'scalarSubquery') {
+        const { plan: one, value } = this.scalarPlan(sq, []);
+        lp = { kind: 'join', left: lp, right: one, joinType: 'cross' };
+        return value;
+      }
+      if (sq.kind === 'exists') {
+        const sub = this.bindQuery(sq.query);
+        const flag = alias({ kind: 'binary', op: '>', left: { kind: 'agg', fn: 'count_star', arg: null, ignoreNulls: false }, right: { kind: 'literal', value: 0n, type: DataTypes.Long } }, '_exists');
+        const one: LogicalPlan = { kind: 'aggregate', child: sub, groupBy: [], aggregates: [resolveExpr(flag, outputOf(sub))] };
+        lp = { kind: 'join', left: lp, right: one, joinType: 'cross' };
+        const v = outputOf(one)[0]!;
+        return sq.negated ? { kind: 'unary', op: 'not', child: v } : v;
+      }
+      const x = translateExpr(sq.child, { rename });
+      let onLeft: boolean;
+      let xr: Expr;
+      try {
+        xr = resolveExpr(x, lout);
+        onLeft = true;
+      } catch {
+        try {
+          xr = resolveExpr(x, rout);
+          onLeft = false;
+        } catch {
+          throw new NotImplementedError(`IN (subquery) in a JOIN condition ${where} whose left-hand value uses columns of both sides (or unknown columns)`);
+        }
+      }
+      const sub = this.bindQuery(sq.query);
+      const vals = outputOf(sub);
+      if (vals.length !== 1) throw new AnalysisError(`IN (subquery) ${where} needs a subquery with exactly one column, got ${vals.length}`);
+      const v = vals[0]!;
+      const found = alias({ kind: 'literal', value: true, type: DataTypes.Boolean }, '_in_found');
+      const distinct: LogicalPlan = { kind: 'distinct', child: { kind: 'project', child: sub, exprs: [v, found] } };
+      const dOut = outputOf(distinct);
+      const sub2 = this.bindQuery(sq.query);
+      const v2 = outputOf(sub2)[0]!;
+      const counts: LogicalPlan = {
+        kind: 'aggregate',
+        child: sub2,
+        groupBy: [],
+        aggregates: [alias({ kind: 'agg', fn: 'count_star', arg: null, ignoreNulls: false }, '_in_n'), alias({ kind: 'agg', fn: 'count', arg: v2, ignoreNulls: false }, '_in_nn')],
+      };
+      const side = onLeft ? lp : rp;
+      const sideOut = outputOf(side);
+      const eq = resolveExpr({ kind: 'binary', op: '=', left: xr, right: dOut[0]! }, [...sideOut, ...dOut]);
+      const marked: LogicalPlan = { kind: 'join', left: { kind: 'join', left: side, right: distinct, joinType: 'left', condition: eq }, right: counts, joinType: 'cross' };
+      if (onLeft) lp = marked;
+      else rp = marked;
+      const [n, nn] = outputOf(counts) as [AttributeRef, AttributeRef];
+      const zero: Expr = { kind: 'literal', value: 0n, type: DataTypes.Long };
+      const nul: Expr = { kind: 'literal', value: null, type: DataTypes.Boolean };
+      const value: Expr = {
+        kind: 'case',
+        branches: [
+          [{ kind: 'binary', op: '=', left: n, right: zero }, { kind: 'literal', value: false, type: DataTypes.Boolean }],
+          [{ kind: 'unary', op: 'isNotNull', child: dOut[1]! }, { kind: 'literal', value: true, type: DataTypes.Boolean }],
+          [{ kind: 'binary', op: 'or', left: { kind: 'unary', op: 'isNull', child: xr }, right: { kind: 'binary', op: '<', left: nn, right: n } }, nul],
+        ],
+        otherwise: { kind: 'literal', value: false, type: DataTypes.Boolean },
+      };
+      return sq.negated ? { kind: 'unary', op: 'not', child: value } : value;
+    };
+    const cond = translateExpr(on, { rename, subquery });
+    const joined = this.df(lp).join(this.df(rp), new Column(cond), how === 'inner' ? 'inner' : how).plan;
+    const keep = how === 'left_semi' || how === 'left_anti' ? lout : [...lout, ...rout];
+    return { kind: 'project', child: joined, exprs: keep };
+  }
+
+  /**
+   * `left JOIN right USING (k, ...)` (and NATURAL JOIN), Spark's semantics: the output is the join
+   * keys once (the left's; the right's for RIGHT JOIN; coalesced for FULL JOIN), then the other
+   * columns of each side; both sides' own key columns stay reachable as `l.k` / `r.k` and through
+   * `l.*` / `r.*` as hidden columns (Spark's hidden output of a USING join).
+   */
+  private usingJoin(left: LogicalPlan, right: LogicalPlan, names: readonly string[], how: SqlJoinType): LogicalPlan {
+    const lout = outputOf(left);
+    const rout = outputOf(right);
+    const lvis = lout.filter((a) => !this.hidden.has(a.id));
+    const rvis = rout.filter((a) => !this.hidden.has(a.id));
+    const side = (n: string, attrs: readonly AttributeRef[], which: string): AttributeRef => {
+      try {
+        return resolveColumn(n, undefined, attrs);
+      } catch (err) {
+        if (err instanceof AnalysisError) throw new AnalysisError(`USING column '${n}' cannot be resolved on the ${which} side of the join (${err.message})`);
+        throw err;
+      }
+    };
+    const lKeys = names.map((n) => side(n, lvis, 'left'));
+    const rKeys = names.map((n) => side(n, rvis, 'right'));
+    const joinType: JoinType = how === 'cross' ? 'inner' : how;
+    const cond = conjunction(lKeys.map((l, i): Expr => ({ kind: 'binary', op: '=', left: l, right: rKeys[i]! })))!;
+    const joined: LogicalPlan = { kind: 'join', left, right, joinType, condition: resolveExpr(cond, [...lout, ...rout]) };
+    for (const attrs of [lout, rout]) {
+      for (const a of attrs) {
+        const q = a.qualifier?.toLowerCase();
+        if (q !== undefined && !this.starOrder.has(q)) this.starOrder.set(q, attrs.filter((b) => b.qualifier?.toLowerCase() === q));
+      }
+    }
+    if (joinType === 'left_semi' || joinType === 'left_anti') return joined;
+    const keyExprs: Expr[] = lKeys.map((l, i) => {
+      const r = rKeys[i]!;
+      if (joinType === 'right') return r;
+      if (joinType === 'full') {
+        const t = typeEquals(l.type, r.type) ? l.type : commonType(l.type, r.type);
+        return { kind: 'alias', child: { kind: 'call', name: 'coalesce', args: [castTo(l, t), castTo(r, t)] }, name: l.name, id: newExprId() };
+      }
+      return l;
+    });
+    const keyIds = new Set([...lKeys, ...rKeys].map((a) => a.id));
+    const shown = [...keyExprs.map(toNamed), ...lvis.filter((a) => !keyIds.has(a.id)), ...rvis.filter((a) => !keyIds.has(a.id))];
+    const shownIds = new Set(shown.map((e) => toAttribute(e).id));
+    const newHidden = [...lKeys, ...rKeys].filter((a, i, all) => !shownIds.has(a.id) && all.findIndex((b) => b.id === a.id) === i);
+    for (const a of newHidden) this.hidden.set(a.id, a);
+    const oldHidden = [...lout, ...rout].filter((a) => this.hidden.has(a.id) && !newHidden.some((b) => b.id === a.id));
+    return { kind: 'project', child: joined, exprs: [...shown, ...oldHidden, ...newHidden] };
+  }
+
+  /** A rename hook resolving `t.k` to a hidden USING-join key when no visible column answers to it. */
+  private hiddenKeyHook(visible: readonly AttributeRef[], all: readonly AttributeRef[], resolveVisible = false): TranslateHooks['rename'] {
+    const hidden = all.filter((a) => this.hidden.has(a.id));
+    if (hidden.length === 0) return undefined;
+    return (x) => {
+      if (x.kind !== 'column') return undefined;
+      if (x.parts.length === 1) {
+        // (ON conditions, resolved over every column of both sides) a plain name means a visible column.
+        if (!resolveVisible) return undefined;
+        try {
+          return resolveColumn(x.parts[0]!, undefined, visible);
+        } catch {
+          return undefined;
+        }
+      }
+      const q = x.parts.slice(0, -1).join('.').toLowerCase();
+      const n = x.parts[x.parts.length - 1]!.toLowerCase();
+      if (visible.some((a) => a.qualifier?.toLowerCase() === q && a.name.toLowerCase() === n)) return undefined;
+      const found = hidden.filter((a) => a.qualifier?.toLowerCase() === q && a.name.toLowerCase() === n);
+      return found.length === 1 ? this.hidden.get(found[0]!.id) : undefined;
+    };
+  }
+
+  /** Hidden join keys in `e` under their own names again (the scope holds them under a mangled one). */
+  private unmangle(e: Expr): Expr {
+    if (this.hidden.size === 0) return e;
+    return transformUp(e, (x) => (x.kind === 'attr' && this.hidden.has(x.id) ? { ...x, name: this.hidden.get(x.id)!.name } : x));
+  }
+
+  /**
+   * A table-valued function in FROM. Only Spark's `range([start,] end [, step [, numPartitions]])`:
+   * one non-null bigint column `id` from start (inclusive, default 0) to end (exclusive) by step
+   * (default 1, must not be 0); the arguments must be constant integers.
+   */
+  private bindTableFunction(r: Extract<Relation, { kind: 'tableFunction' }>): LogicalPlan {
+    const name = r.name.toLowerCase();
+    if (name !== 'range') {
+      throw new AnalysisError(`unknown table-valued function '${r.name}' at line ${r.pos.line}, column ${r.pos.column}; only range(...) is supported`);
+    }
+    if (r.args.length < 1 || r.args.length > 4) throw new AnalysisError(`range takes 1 to 4 arguments, got ${r.args.length}`);
+    const args = r.args.map((a, i): bigint => {
+      const e = resolveExpr(translateExpr(a), []);
+      const v = exprExists(e, (x) => x.kind === 'attr' || x.kind === 'agg' || x.kind === 'window') ? undefined : evaluateConstant(e).value;
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      if (typeof v === 'bigint') return v;
+      throw new AnalysisError(`range: argument ${i + 1} (${exprName(e)}) must be a constant integer`);
+    });
+    const [start, end, step] = args.length === 1 ? [0n, args[0]!, 1n] : [args[0]!, args[1]!, args[2] ?? 1n];
+    if (step === 0n) throw new InvalidArgumentError('range: the step must not be 0');
+    const count = step > 0n ? (end > start ? (end - start + step - 1n) / step : 0n) : start > end ? (start - end - step - 1n) / -step : 0n;
+    if (count > 10_000_000n) throw new NotImplementedError(`range with ${count} rows (at most 10,000,000 rows are generated in memory)`);
+    const rows = Array.from({ length: Number(count) }, (_, i) => ({ id: start + BigInt(i) * step }));
+    let plan = this.ctx.session.createDataFrame(rows, new Schema([field('id', DataTypes.Long, false)])).plan;
+    for (const a of outputOf(plan)) this.usedIds.add(a.id);
+    if (r.columns) plan = renameColumns(plan, r.columns, `range ${r.alias ?? ''}`.trimEnd());
+    return { kind: 'subqueryAlias', child: plan, alias: r.alias ?? 'range' };
   }
 
   /**
@@ -738,11 +1028,27 @@ function checkFilter(cond: Expr): Expr {
   return typed;
 }
 
+/**
+ * The value of a LIMIT / OFFSET expression, Spark's rules (CheckAnalysis, INVALID_LIMIT_LIKE_EXPRESSION):
+ * a foldable expression of type int that is neither null nor negative.
+ */
 function constantInt(e: SqlExpr, what: string): number {
-  if (e.kind === 'literal' && (typeof e.value === 'number' || typeof e.value === 'bigint') && Number.isInteger(Number(e.value)) && Number(e.value) >= 0) {
-    return Number(e.value);
+  let r: Expr;
+  try {
+    r = resolveExpr(translateExpr(e), []);
+  } catch (err) {
+    if (err instanceof AnalysisError || err instanceof NotImplementedError) throw new AnalysisError(`the ${what} expression must be a constant (${err.message})`);
+    throw err;
   }
-  throw new InvalidArgumentError(`${what} must be a non-negative integer literal`);
+  if (exprExists(r, (x) => x.kind === 'attr' || x.kind === 'agg' || x.kind === 'window')) {
+    throw new AnalysisError(`the ${what} expression ${exprName(r)} must be a constant`);
+  }
+  const t = typeOfResolved(r).type;
+  if (t.kind !== 'int32') throw new AnalysisError(`the ${what} expression ${exprName(r)} must be of type int, got ${typeToString(t)}`);
+  const v = evaluateConstant(r).value;
+  if (v === null) throw new AnalysisError(`the ${what} expression ${exprName(r)} must not be null`);
+  if (typeof v !== 'number' || v < 0) throw new AnalysisError(`the ${what} expression ${exprName(r)} must be non-negative, got ${String(v)}`);
+  return v;
 }
 
 /** The AND-ed parts of a SQL condition. */
@@ -779,12 +1085,22 @@ function groupingSets(core: SelectCore, groupBy: readonly Expr[], resolve: (g: S
  * GROUP BY with grouping sets as a union of one aggregate per set, where the grouping expressions
  * left out of a set read as NULL in the select list (Spark's Expand + Aggregate, without grouping_id).
  */
-function expandGroupingSets(child: LogicalPlan, groupBy: readonly Expr[], aggregates: readonly Expr[], sets: readonly number[][]): LogicalPlan {
+function expandGroupingSets(
+  child: LogicalPlan,
+  groupBy: readonly Expr[],
+  aggregates: readonly Expr[],
+  sets: readonly number[][],
+  marker: (lit: Literal, set: readonly number[]) => Expr | undefined,
+): LogicalPlan {
   const children = sets.map((set): LogicalPlan => {
     const dropped = groupBy.filter((_, i) => !set.includes(i)).map(exprKey);
+    const kept = set.map((i) => exprKey(groupBy[i]!));
     const nullOut = (e: Expr): Expr => {
       if (e.kind === 'agg') return e;
-      if (dropped.includes(exprKey(e))) return { kind: 'literal', value: null, type: typeOfResolved(e).type };
+      if (e.kind === 'literal') return marker(e, set) ?? e;
+      const k = exprKey(e);
+      if (kept.includes(k)) return e; // a grouping expression of this set, whole (`a + b` with b dropped elsewhere)
+      if (dropped.includes(k)) return { kind: 'literal', value: null, type: typeOfResolved(e).type };
       return mapChildren(e, nullOut);
     };
     const aggs = aggregates.map((a): Expr => {
@@ -795,6 +1111,43 @@ function expandGroupingSets(child: LogicalPlan, groupBy: readonly Expr[], aggreg
     return { kind: 'aggregate', child, groupBy: set.map((i) => groupBy[i]!), aggregates: aggs };
   });
   return children.length === 1 ? children[0]! : { kind: 'union', children };
+}
+
+/** A grouping() / grouping_id() / grouping__id call of an aggregate query; `args` undefined = every grouping expression. */
+interface GroupingMarker {
+  readonly fn: 'grouping' | 'grouping_id';
+  readonly args?: readonly SqlExpr[];
+}
+
+const MARKER_PREFIX = '\u0000grouping#';
+
+function isGroupingMarker(e: Expr): e is Literal {
+  return e.kind === 'literal' && typeof e.value === 'string' && e.value.startsWith(MARKER_PREFIX);
+}
+
+/** The marker literal standing for a grouping function call (registered in `markers`), or undefined. */
+function groupingMarker(x: SqlExpr, markers: GroupingMarker[]): Expr | undefined {
+  let m: GroupingMarker | undefined;
+  if (x.kind === 'call' && !x.over && !x.distinct) {
+    const name = x.name.toLowerCase();
+    if (name === 'grouping') {
+      if (x.args.length !== 1) throw new AnalysisError(`grouping() takes exactly one argument, got ${x.args.length}`);
+      m = { fn: 'grouping', args: x.args };
+    } else if (name === 'grouping_id') m = { fn: 'grouping_id', ...(x.args.length ? { args: x.args } : {}) };
+  } else if (x.kind === 'column' && x.parts.length === 1 && x.parts[0]!.toLowerCase() === 'grouping__id') m = { fn: 'grouping_id' };
+  if (!m) return undefined;
+  markers.push(m);
+  return { kind: 'literal', value: `${MARKER_PREFIX}${markers.length - 1}`, type: m.fn === 'grouping' ? DataTypes.Byte : DataTypes.Long };
+}
+
+/** Spark's grouping(x) (1 when x is aggregated away in this set) and grouping_id (those bits, first argument highest). */
+function groupingValue(lit: Literal, set: readonly number[], markers: readonly GroupingMarker[], args: readonly number[][]): Expr | undefined {
+  if (!isGroupingMarker(lit)) return undefined;
+  const k = Number((lit.value as string).slice(MARKER_PREFIX.length));
+  const ix = args[k]!;
+  const bits = ix.map((i) => (set.includes(i) ? 0 : 1));
+  if (markers[k]!.fn === 'grouping') return { kind: 'literal', value: bits[0]!, type: DataTypes.Byte };
+  return { kind: 'literal', value: BigInt(bits.reduce((acc: number, b) => acc * 2 + b, 0)), type: DataTypes.Long };
 }
 
 function hasWindowCall(e: SqlExpr): boolean {
@@ -815,6 +1168,60 @@ function isOneRowAggregate(plan: LogicalPlan): boolean {
   if (plan.kind === 'aggregate') return plan.groupBy.length === 0;
   if (plan.kind === 'project' || plan.kind === 'subqueryAlias' || plan.kind === 'sort') return isOneRowAggregate(plan.child);
   return false;
+}
+
+/**
+ * `l <=> r` as equalities a hash join can use as keys: `l = r` when neither side is nullable, else
+ * `isnull(l) = isnull(r) AND coalesce(l, c) = coalesce(r, c)` with a constant c of the type.
+ */
+function nullSafeEqualities(l: AttributeRef, r: AttributeRef): Expr[] {
+  const eq = (a: Expr, b: Expr): Expr => ({ kind: 'binary', op: '=', left: a, right: b });
+  if (!l.nullable && !r.nullable) return [eq(l, r)];
+  const isNull = (a: Expr): Expr => ({ kind: 'unary', op: 'isNull', child: a });
+  if (l.type.kind === 'null' || r.type.kind === 'null') return [eq(isNull(l), isNull(r))];
+  const z = filler(l.type);
+  if (z === undefined || !typeEquals(l.type, r.type)) return [{ kind: 'binary', op: '<=>', left: l, right: r }];
+  const fill = (a: Expr): Expr => ({ kind: 'call', name: 'coalesce', args: [a, z] });
+  return [eq(isNull(l), isNull(r)), eq(fill(l), fill(r))];
+}
+
+/** A constant of type `t` (any value works: it only stands in for NULL next to an isnull key). */
+function filler(t: DataType): Literal | undefined {
+  const lit = (value: Literal['value']): Literal => ({ kind: 'literal', value, type: t });
+  switch (t.kind) {
+    case 'boolean':
+      return lit(false);
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'float32':
+    case 'float64':
+      return lit(0);
+    case 'int64':
+      return lit(0n);
+    case 'decimal':
+      return lit('0');
+    case 'utf8':
+      return lit('');
+    case 'date32':
+      return lit('1970-01-01');
+    case 'timestamp':
+      return lit(new Date(0));
+    default:
+      return undefined;
+  }
+}
+
+/** `plan` with a column numbering the copies of each distinct row 1, 2, ... (row_number over all columns). */
+function numberDuplicates(plan: LogicalPlan): [LogicalPlan, AttributeRef] {
+  const out = outputOf(plan);
+  const rn: Expr = { kind: 'alias', child: { kind: 'window', fn: 'row_number', args: [], partitionBy: out, orderBy: [] }, name: '_copy', id: newExprId() };
+  return [{ kind: 'window', child: plan, windowExprs: [rn], partitionSpec: out, orderSpec: [] }, toAttribute(rn)];
+}
+
+/** A hidden join key as it appears in a SELECT's scope: a name no column reference matches. */
+function mangleHidden(a: AttributeRef): AttributeRef {
+  return { ...a, name: `${a.name}#hidden` };
 }
 
 /** Renames a plan's columns (`WITH t(a, b) AS ...`, `(subquery) AS t(a, b)`). */

@@ -6,6 +6,7 @@
  */
 import { exprName } from '../plan/expression.js';
 import type { SqlExpr } from './ast.js';
+import { typeToString } from '../types/data-type.js';
 import { sqlChildren, translateExpr } from './translate.js';
 
 /** Spark's name for `e` when it differs from the translated expression's name; undefined otherwise. */
@@ -48,9 +49,9 @@ function special(e: SqlExpr): string | undefined {
       return `(${n(e.child)} IS ${e.negated ? 'NOT ' : ''}${e.value ? 'TRUE' : 'FALSE'})`;
     case 'extract':
       return `extract(${e.field.toUpperCase()} FROM ${n(e.child)})`;
-    case 'case':
-      if (!e.operand) return undefined;
-      return `CASE ${n(e.operand)} ${e.branches.map(([w, t]) => `WHEN ${n(w)} THEN ${n(t)}`).join(' ')}${e.otherwise ? ` ELSE ${n(e.otherwise)}` : ''} END`;
+    case 'cast':
+      // An explicit cast is part of Spark's name (implicit casts, added by analysis, are not).
+      return `CAST(${n(e.child)} AS ${typeToString(e.to).toUpperCase()})`;
     case 'like':
       return e.caseInsensitive ? `ilike(${n(e.child)}, ${n(e.pattern)})` : undefined;
     case 'scalarSubquery':
@@ -59,11 +60,17 @@ function special(e: SqlExpr): string | undefined {
       return 'exists()';
     case 'inSubquery':
       return `(${n(e.child)} IN (listquery()))`;
+    case 'column':
+      return e.parts.length === 1 && e.parts[0]!.toLowerCase() === 'grouping__id' ? 'grouping__id' : undefined;
     case 'call': {
       const name = e.name.toLowerCase();
       if (e.over) return undefined;
+      if (name === 'grouping' || name === 'grouping_id') return `${name}(${e.args.map(n).join(', ')})`;
+      // count(2) counts rows like count(1) but keeps its own name.
+      const a0 = e.args[0];
+      if (name === 'count' && !e.distinct && e.args.length === 1 && a0?.kind === 'literal' && a0.value !== null) return `count(${n(a0)})`;
       if (name === 'if') return `(IF(${e.args.map(n).join(', ')}))`;
-      if (name === 'nullif' || name === 'any_value' || name === 'first_value' || name === 'negative' || name === 'substr') {
+      if (name === 'nullif' || name === 'timestamp_seconds' || name === 'any_value' || name === 'first_value' || name === 'negative' || name === 'substr') {
         return `${name}(${e.args.map(n).join(', ')})`;
       }
       return undefined;

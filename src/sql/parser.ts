@@ -62,9 +62,18 @@ const INTERVAL_UNITS: Record<string, IntervalUnit> = {
   MICROSECONDS: 'microsecond',
 };
 
+/** Options of the parser that follow session configuration. */
+export interface ParseOptions {
+  /** `spark.sql.legacy.setopsPrecedence.enabled`: all set operators bind equally, left to right. */
+  readonly legacySetOpsPrecedence?: boolean;
+}
+
 /** Parses one SQL statement (a trailing `;` is allowed). */
-export function parseStatement(sql: string): Statement {
-  const p = new Parser(sql);
+export function parseStatement(sql: string, options: ParseOptions = {}): Statement {
+  // `SET key = value`: the key and value are raw text (keys have dots, values may be anything).
+  const set = /^\s*SET\s+([A-Za-z_][\w.\-]*)\s*(?:=\s*(.*?))?\s*;?\s*$/is.exec(sql);
+  if (set) return { kind: 'set', key: set[1]!, ...(set[2] !== undefined ? { value: set[2] } : {}) };
+  const p = new Parser(sql, options);
   const stmt = p.statement();
   p.accept(';');
   p.expectEnd('the end of the statement');
@@ -99,8 +108,13 @@ export function parseSelectItem(sql: string): SelectItem {
 class Parser {
   private readonly tokens: Token[];
   private i = 0;
+  /** Per SELECT block being parsed: the window specs that name a window (`OVER w`), resolved at its WINDOW clause. */
+  private readonly windowRefs: WindowSpec[][] = [];
 
-  constructor(private readonly sql: string) {
+  constructor(
+    private readonly sql: string,
+    private readonly options: ParseOptions = {},
+  ) {
     this.tokens = tokenize(sql);
   }
 
@@ -229,6 +243,32 @@ class Parser {
     this.expect('VIEW');
     const ifNotExists = this.acceptSeq('IF', 'NOT', 'EXISTS');
     const name = this.qualifiedName().join('.');
+    // `CREATE TEMP VIEW v (a INT, b STRING) USING parquet`: a data source view without a path, i.e.
+    // no rows, with that schema (as a query of no rows).
+    if (this.isOp('(') && (this.peek().kind === 'word' || this.peek().kind === 'ident') && (this.peek(2).kind === 'word' || this.peek(2).kind === 'ident')) {
+      const pos = this.pos();
+      this.i++;
+      const items: SelectItem[] = [];
+      do {
+        const col = this.identifier('a column name');
+        const to = this.dataType();
+        items.push({ expr: { kind: 'cast', child: { kind: 'literal', value: null, type: DataTypes.Null, pos }, to, pos }, alias: col, pos });
+      } while (this.accept(','));
+      this.expect(')', 'to close the column definitions');
+      this.expect('USING', 'after the column definitions of a view (CREATE TEMP VIEW v (col type, ...) USING format)');
+      this.identifier('a data source format');
+      if (this.accept('OPTIONS')) {
+        this.expect('(');
+        let depth = 1;
+        while (depth > 0 && this.tok.kind !== 'eof') {
+          if (this.isOp('(')) depth++;
+          if (this.isOp(')')) depth--;
+          this.i++;
+        }
+      }
+      const where: SqlExpr = { kind: 'literal', value: false, type: DataTypes.Boolean, pos };
+      return { kind: 'createView', name, replace, ifNotExists, query: { with: [], body: { kind: 'select', distinct: false, items, from: [], where }, orderBy: [] } };
+    }
     const columns = this.isOp('(') ? this.identifierList() : undefined;
     this.expect('AS');
     return { kind: 'createView', name, replace, ifNotExists, ...(columns ? { columns } : {}), query: this.query() };
@@ -251,7 +291,11 @@ class Parser {
     if (this.accept('WITH')) {
       this.accept('RECURSIVE');
       do {
+        const nameTok = this.tok;
         const name = this.identifier('a CTE name');
+        if (ctes.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+          throw this.error(`CTE definitions cannot have duplicate names ('${name}')`, nameTok);
+        }
         let columns: string[] | undefined;
         if (this.isOp('(')) columns = this.identifierList();
         this.expect('AS', `after the CTE name '${name}'`);
@@ -302,7 +346,7 @@ class Parser {
       const word = t.kind === 'word' ? t.text.toUpperCase() : '';
       const op = word === 'UNION' ? 'union' : word === 'EXCEPT' || word === 'MINUS' ? 'except' : word === 'INTERSECT' ? 'intersect' : undefined;
       if (!op) return left;
-      const prec = op === 'intersect' ? 2 : 1;
+      const prec = op === 'intersect' && !this.options.legacySetOpsPrecedence ? 2 : 1;
       if (prec < minPrec) return left;
       this.i++;
       let all = false;
@@ -337,6 +381,60 @@ class Parser {
   }
 
   private selectCore(fromFirst?: Relation[]): SelectCore {
+    this.windowRefs.push([]);
+    try {
+      const core = this.selectBlock(fromFirst);
+      this.resolveWindowRefs(this.isWord('WINDOW') ? this.windowClause() : new Map());
+      return core;
+    } finally {
+      this.windowRefs.pop();
+    }
+  }
+
+  /**
+   * `WINDOW w AS (spec), w2 AS w, ...`: named windows of a SELECT block (a definition may name an
+   * earlier or later one).
+   */
+  private windowClause(): Map<string, WindowSpec> {
+    this.expect('WINDOW');
+    const defs = new Map<string, WindowSpec>();
+    do {
+      const name = this.identifier('a window name');
+      this.expect('AS', `after the window name '${name}'`);
+      const spec = this.windowSpec();
+      if (defs.has(name.toLowerCase())) throw this.error(`window '${name}' is defined twice in the WINDOW clause`, this.tokens[this.i - 1]);
+      defs.set(name.toLowerCase(), spec);
+    } while (this.accept(','));
+    return defs;
+  }
+
+  /** Replaces every `OVER w` of the current block by its definition (a spec's own clauses refine it, like PostgreSQL). */
+  private resolveWindowRefs(defs: Map<string, WindowSpec>): void {
+    const resolve = (spec: WindowSpec, seen: Set<string>): WindowSpec => {
+      if (spec.ref === undefined) return spec;
+      const key = spec.ref.toLowerCase();
+      const def = defs.get(key);
+      if (!def || seen.has(key)) return spec; // undefined (or circular): binding reports it
+      const base = resolve(def, new Set([...seen, key]));
+      if (base.ref !== undefined) return spec;
+      return {
+        partitionBy: spec.partitionBy.length ? spec.partitionBy : base.partitionBy,
+        orderBy: spec.orderBy.length ? spec.orderBy : base.orderBy,
+        ...(spec.frame ?? base.frame ? { frame: spec.frame ?? base.frame } : {}),
+      };
+    };
+    for (const spec of this.windowRefs.at(-1) ?? []) {
+      const r = resolve(spec, new Set());
+      if (r === spec) continue;
+      const m = spec as { -readonly [K in keyof WindowSpec]: WindowSpec[K] };
+      delete m.ref;
+      m.partitionBy = r.partitionBy;
+      m.orderBy = r.orderBy;
+      if (r.frame) m.frame = r.frame;
+    }
+  }
+
+  private selectBlock(fromFirst?: Relation[]): SelectCore {
     this.expect('SELECT');
     let distinct = false;
     if (this.accept('DISTINCT')) distinct = true;
@@ -352,7 +450,6 @@ class Parser {
     if (this.acceptSeq('GROUP', 'BY')) groupBy = this.groupBy();
     let having: SqlExpr | undefined;
     if (this.accept('HAVING')) having = this.expression();
-    if (this.isWord('WINDOW')) throw this.error('named WINDOW clauses are not supported yet; expected the end of the SELECT');
     return { kind: 'select', distinct, items, from, where, groupBy, having };
   }
 
@@ -374,30 +471,79 @@ class Parser {
     return { expr, alias, pos };
   }
 
+  /**
+   * GROUP BY: plain expressions, `ROLLUP(...)`, `CUBE(...)` (elements may be tuples `(a, b)`),
+   * `GROUPING SETS(...)`, mixed in one list (the grouping sets are the cross product of the items'),
+   * Hive's `GROUP BY a, b GROUPING SETS (...)` and `... WITH ROLLUP | WITH CUBE`.
+   */
   private groupBy(): GroupBy {
-    if ((this.isWord('ROLLUP') || this.isWord('CUBE')) && this.isOp('(', this.peek())) {
-      const kind = this.tok.text.toUpperCase() === 'ROLLUP' ? 'rollup' : 'cube';
-      this.i++;
-      return { kind, exprs: this.parenExprList() };
+    type Item = { sets: SqlExpr[][]; plain?: SqlExpr; kind?: 'rollup' | 'cube'; exprs?: SqlExpr[] };
+    const items: Item[] = [];
+    do {
+      if ((this.isWord('ROLLUP') || this.isWord('CUBE')) && this.isOp('(', this.peek())) {
+        const kind = this.tok.text.toUpperCase() === 'ROLLUP' ? 'rollup' : 'cube';
+        this.i++;
+        const elems = this.groupingElements();
+        const n = elems.length;
+        const sets =
+          kind === 'rollup'
+            ? Array.from({ length: n + 1 }, (_, k) => elems.slice(0, n - k).flat())
+            : Array.from({ length: 2 ** n }, (_, m) => elems.filter((_, i) => (m & (1 << (n - 1 - i))) === 0).flat());
+        items.push({ sets, kind, exprs: elems.flat() });
+      } else if (this.isWord('GROUPING') && this.isWord('SETS', this.peek())) {
+        this.i += 2;
+        items.push({ sets: this.groupingSetList() });
+      } else {
+        const e = this.expression();
+        items.push({ sets: [[e]], plain: e });
+      }
+    } while (this.accept(','));
+    const plainExprs = items.map((it) => it.plain).filter((e): e is SqlExpr => e !== undefined);
+    if (items.every((it) => it.plain)) {
+      if (this.acceptSeq('WITH', 'ROLLUP')) return { kind: 'rollup', exprs: plainExprs };
+      if (this.acceptSeq('WITH', 'CUBE')) return { kind: 'cube', exprs: plainExprs };
+      if (this.acceptSeq('GROUPING', 'SETS')) {
+        // Hive's form: the listed expressions, grouped by the sets that follow.
+        const sets = this.groupingSetList();
+        return { kind: 'groupingSets', exprs: distinctExprs([...plainExprs, ...sets.flat()]), sets };
+      }
+      return { kind: 'exprs', exprs: plainExprs };
     }
-    if (this.acceptSeq('GROUPING', 'SETS')) {
-      this.expect('(', 'after GROUPING SETS');
-      const sets: SqlExpr[][] = [];
-      do {
-        if (this.isOp('(')) sets.push(this.parenExprList(true));
-        else sets.push([this.expression()]);
-      } while (this.accept(','));
-      this.expect(')', 'to close GROUPING SETS');
-      const all: SqlExpr[] = [];
-      for (const s of sets) for (const e of s) if (!all.some((x) => JSON.stringify(stripPos(x)) === JSON.stringify(stripPos(e)))) all.push(e);
-      return { kind: 'groupingSets', exprs: all, sets };
+    if (items.length === 1 && items[0]!.kind && items[0]!.exprs!.every((e, i, all) => all.findIndex((x) => sameExpr(x, e)) === i) && items[0]!.sets.length > 0) {
+      const only = items[0]!;
+      // A lone ROLLUP / CUBE of single expressions keeps its own form.
+      if (only.sets[0]!.length === only.exprs!.length && (only.kind === 'cube' ? only.sets.length === 2 ** only.exprs!.length : only.sets.length === only.exprs!.length + 1)) {
+        return { kind: only.kind!, exprs: only.exprs! };
+      }
     }
-    const exprs: SqlExpr[] = [];
-    do exprs.push(this.expression());
-    while (this.accept(','));
-    if (this.acceptSeq('WITH', 'ROLLUP')) return { kind: 'rollup', exprs };
-    if (this.acceptSeq('WITH', 'CUBE')) return { kind: 'cube', exprs };
-    return { kind: 'exprs', exprs };
+    // The cross product of the items' grouping sets.
+    let sets: SqlExpr[][] = [[]];
+    for (const it of items) sets = sets.flatMap((a) => it.sets.map((b) => distinctExprs([...a, ...b])));
+    return { kind: 'groupingSets', exprs: distinctExprs(items.flatMap((it) => (it.plain ? [it.plain] : it.exprs ?? it.sets.flat()))), sets };
+  }
+
+  /** `(a, (b, c), ...)` of ROLLUP / CUBE: each element one expression or a parenthesized tuple. */
+  private groupingElements(): SqlExpr[][] {
+    this.expect('(');
+    const out: SqlExpr[][] = [];
+    do {
+      if (this.isOp('(') && !this.looksLikeQuery()) out.push(this.parenExprList());
+      else out.push([this.expression()]);
+    } while (this.accept(','));
+    this.expect(')', 'to close the ROLLUP / CUBE list');
+    return out;
+  }
+
+  /** `(set, set, ...)` of GROUPING SETS: a set is `(a, b)`, `()` or one expression. */
+  private groupingSetList(): SqlExpr[][] {
+    this.expect('(', 'after GROUPING SETS');
+    const sets: SqlExpr[][] = [];
+    do {
+      if (this.isOp('(')) sets.push(distinctExprs(this.parenExprList(true)));
+      else sets.push([this.expression()]);
+    } while (this.accept(','));
+    this.expect(')', 'to close GROUPING SETS');
+    return sets;
   }
 
   private parenExprList(allowEmpty = false): SqlExpr[] {
@@ -490,17 +636,25 @@ class Parser {
           if (!this.isOp('(')) throw e;
           const inner = this.joinedRelation();
           this.expect(')', 'to close the parenthesized relation');
-          return inner;
+          return this.aliasedRelation(inner, pos);
         }
         const { alias, columns } = this.tableAlias();
         return { kind: 'subquery', query, alias, columns };
       }
       const inner = this.joinedRelation();
       this.expect(')', 'to close the parenthesized relation');
-      return inner;
+      return this.aliasedRelation(inner, pos);
     }
     if (this.isWord('VALUES')) return this.inlineTable();
     return this.tableRelation(true, pos);
+  }
+
+  /** `(a JOIN b) [AS] alias [(cols)]`: an aliased parenthesized relation, as `(SELECT * FROM a JOIN b) alias`. */
+  private aliasedRelation(inner: Relation, pos: Pos): Relation {
+    const { alias, columns } = this.tableAlias();
+    if (alias === undefined) return inner;
+    const query: Query = { with: [], body: { kind: 'select', distinct: false, items: [{ expr: { kind: 'star', pos }, pos }], from: [inner] }, orderBy: [] };
+    return { kind: 'subquery', query, alias, ...(columns ? { columns } : {}) };
   }
 
   /** `VALUES row, row, ... [[AS] alias [(cols)]]`; a row is `(expr, ...)` or a single expression. */
@@ -523,6 +677,18 @@ class Parser {
 
   private tableRelation(withAlias: boolean, pos: Pos = this.pos()): Relation {
     const name = this.qualifiedName();
+    // A table-valued function: `range(10)`.
+    if (withAlias && name.length === 1 && this.isOp('(')) {
+      this.i++;
+      const args: SqlExpr[] = [];
+      if (!this.isOp(')')) {
+        do args.push(this.expression());
+        while (this.accept(','));
+      }
+      this.expect(')', `to close the arguments of ${name[0]}`);
+      const { alias, columns } = this.tableAlias();
+      return { kind: 'tableFunction', name: name[0]!, args, alias, columns, pos };
+    }
     // Spark's direct file query: parquet.`path`
     if (name.length === 2 && ['parquet', 'csv', 'json', 'orc', 'text'].includes(name[0]!.toLowerCase()) && this.tokens[this.i - 1]!.kind === 'ident') {
       const { alias, columns } = withAlias ? this.tableAlias() : { alias: undefined, columns: undefined };
@@ -823,7 +989,7 @@ class Parser {
       case 'EXISTS':
         break;
     }
-    if (RESERVED.has(w) && !(this.isOp('(', this.peek()) && ['LEFT', 'RIGHT', 'IF'].includes(w))) {
+    if (RESERVED.has(w) && !(this.isOp('(', this.peek()) && ['LEFT', 'RIGHT', 'IF', 'GROUPING'].includes(w))) {
       throw this.error('expected an expression');
     }
     return this.columnOrCall();
@@ -944,8 +1110,19 @@ class Parser {
   }
 
   private windowSpec(): WindowSpec {
-    if (!this.isOp('(')) throw this.error("expected '(' after OVER (named windows are not supported)");
+    if (this.isIdentifierStart()) {
+      // `OVER w`: a window of the WINDOW clause.
+      const spec: WindowSpec = { ref: this.identifier('a window name'), partitionBy: [], orderBy: [] };
+      this.windowRefs.at(-1)?.push(spec);
+      return spec;
+    }
+    if (!this.isOp('(')) throw this.error("expected '(' or a window name after OVER");
     this.i++;
+    // `OVER (w [ORDER BY ...] [frame])`: a named window, refined.
+    let ref: string | undefined;
+    if (this.isIdentifierStart() && !this.isWord('PARTITION') && !this.isWord('DISTRIBUTE') && !this.isWord('ORDER') && !this.isWord('SORT') && !this.isWord('ROWS') && !this.isWord('RANGE')) {
+      ref = this.identifier('a window name');
+    }
     const partitionBy: SqlExpr[] = [];
     const orderBy: SortItem[] = [];
     if (this.acceptSeq('PARTITION', 'BY') || this.acceptSeq('DISTRIBUTE', 'BY')) {
@@ -964,7 +1141,10 @@ class Parser {
       } else frame = { unit, start: this.frameBound(), end: { kind: 'currentRow' } };
     }
     this.expect(')', 'to close the window specification');
-    return { partitionBy, orderBy, frame };
+    if (ref === undefined) return { partitionBy, orderBy, frame };
+    const spec: WindowSpec = { ref, partitionBy, orderBy, frame };
+    this.windowRefs.at(-1)?.push(spec);
+    return spec;
   }
 
   private frameBound(): FrameBound {
@@ -1006,6 +1186,16 @@ class Parser {
   fail(msg: string, t: Token): KindlingError {
     return this.error(msg, t);
   }
+}
+
+/** The same expression text (positions aside). */
+function sameExpr(a: SqlExpr, b: SqlExpr): boolean {
+  return JSON.stringify(stripPos(a)) === JSON.stringify(stripPos(b));
+}
+
+/** `exprs` without repeats (by text), in order. */
+function distinctExprs(exprs: readonly SqlExpr[]): SqlExpr[] {
+  return exprs.filter((e, i) => exprs.findIndex((x) => sameExpr(x, e)) === i);
 }
 
 function stripPos(e: SqlExpr): unknown {

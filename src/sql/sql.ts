@@ -17,7 +17,7 @@ import { Binder, renameColumns } from './binder.js';
 
 /** Runs one SQL statement (see the module doc). */
 export async function runSql(session: SparkSession, catalog: Catalog, text: string): Promise<DataFrame> {
-  const stmt = parseStatement(text);
+  const stmt = parseStatement(text, { legacySetOpsPrecedence: session.conf.get('spark.sql.legacy.setopsPrecedence.enabled')?.toLowerCase() === 'true' });
   const files = new Map<string, LogicalPlan>();
   for (const r of fileRelations(stmt)) {
     const key = `${r.format}:${r.path}`;
@@ -59,6 +59,11 @@ function execute(session: SparkSession, catalog: Catalog, stmt: Statement, files
         outputOf(plan).map((a) => ({ col_name: a.name, data_type: typeToString(a.type), comment: null })),
         new Schema([field('col_name', DataTypes.String, false), field('data_type', DataTypes.String, false), field('comment', DataTypes.String, true)]),
       );
+    }
+    case 'set': {
+      if (stmt.value !== undefined) session.conf.set(stmt.key, stmt.value);
+      const value = session.conf.get(stmt.key) ?? '<undefined>';
+      return session.createDataFrame([{ key: stmt.key, value }], new Schema([field('key', DataTypes.String, false), field('value', DataTypes.String, false)]));
     }
     case 'explain': {
       const inner = stmt.statement;
