@@ -1,3 +1,4 @@
+import { type StorageLevel, parseStorageLevel } from '../cache/storage-level.js';
 import * as arrow from 'apache-arrow';
 import { AnalysisError, InvalidArgumentError } from '../errors.js';
 import type { Schema } from '../types/schema.js';
@@ -270,6 +271,12 @@ export class DataFrame {
     return this.derive({ kind: 'limit', child: this.plan, n });
   }
 
+  /** Every row after the first `n` (Spark's Dataset.offset; after orderBy, the rows past the first n in order). */
+  offset(n: number): DataFrame {
+    if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`offset must be a non-negative integer, got ${n}`);
+    return this.derive({ kind: 'limit', child: this.plan, n: Infinity, offset: n });
+  }
+
   /** Distinct rows. */
   distinct(): DataFrame {
     return this.derive({ kind: 'distinct', child: this.plan });
@@ -366,8 +373,8 @@ export class DataFrame {
 
   /** Runs the query and streams result batches (wasm-resident; release each). */
   async *executeBatches(): AsyncGenerator<Batch> {
-    const physical = createPhysicalPlan(this.optimizedPlan(), { fuseFilterIntoAggregate: this.sparkSession.conf.fuseFilterIntoAggregate });
-    yield* physical.execute(this.sparkSession.execContext());
+    await this.sparkSession.cacheManager.materialize(this.plan, this.sparkSession.cacheComputer());
+    yield* this.sparkSession.executePlan(this.optimizedPlan());
   }
 
   /**
@@ -459,8 +466,12 @@ export class DataFrame {
 
   /** The text `explain()` prints. */
   explainString(extended = false): string {
-    const { plan: optimized, rulesApplied } = optimizeWithTrace(this.plan);
-    const physical = createPhysicalPlan(optimized, { fuseFilterIntoAggregate: this.sparkSession.conf.fuseFilterIntoAggregate }).treeString();
+    const { plan: optimized, rulesApplied } = optimizeWithTrace(this.sparkSession.cacheManager.substitute(this.plan), {
+      joinReorder: this.sparkSession.conf.joinReorderEnabled,
+    });
+    let physical = createPhysicalPlan(optimized, { fuseFilterIntoAggregate: this.sparkSession.conf.fuseFilterIntoAggregate }).treeString();
+    const stages = this.sparkSession.describeStages(optimized);
+    if (stages) physical += `\n\n== Stages (${this.sparkSession.master}) ==\n${stages}`;
     if (!extended) return `== Physical Plan ==\n${physical}`;
     return [
       '== Analyzed Logical Plan ==',
@@ -476,14 +487,42 @@ export class DataFrame {
     ].join('\n');
   }
 
+  // ---- persistence ------------------------------------------------------------------------------
+
+  /**
+   * Keeps this DataFrame's rows once an action has computed them (Spark's persist; lazy like
+   * Spark's): later queries over it or over DataFrames derived from it read the kept partitions.
+   * `MEMORY_AND_DISK` (the default) spills to `spark.local.dir` past `spark.kindling.cache.memory`.
+   */
+  persist(level: StorageLevel | string = 'MEMORY_AND_DISK'): this {
+    this.sparkSession.cacheManager.persist(this.plan, parseStorageLevel(level));
+    return this;
+  }
+
+  /** `persist()` at the default level. */
+  cache(): this {
+    return this.persist();
+  }
+
+  /** Drops the kept partitions; later queries compute the rows again. */
+  unpersist(): this {
+    this.sparkSession.cacheManager.unpersist(this.plan);
+    return this;
+  }
+
+  /** The level this DataFrame is persisted at, or undefined. */
+  get storageLevel(): StorageLevel | undefined {
+    return this.sparkSession.cacheManager.storageLevel(this.plan);
+  }
+
   /** The writer for saving this DataFrame. */
   get write(): DataFrameWriter {
     return new DataFrameWriter(this);
   }
 
-  /** The optimized logical plan. */
+  /** The optimized logical plan (persisted parts that were computed already read their kept partitions). */
   optimizedPlan(): LogicalPlan {
-    return optimizeWithTrace(this.plan).plan;
+    return optimizeWithTrace(this.sparkSession.cacheManager.substitute(this.plan), { joinReorder: this.sparkSession.conf.joinReorderEnabled }).plan;
   }
 
   private derive(plan: LogicalPlan): DataFrame {

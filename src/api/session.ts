@@ -10,9 +10,17 @@ import type { ExecContext } from '../exec/operator.js';
 import { runtime } from '../wasm/runtime.js';
 import { DataFrame } from './dataframe.js';
 import { DataFrameReader } from './reader.js';
-import { RuntimeConfig } from './config.js';
+import { RuntimeConfig, parseBytes } from './config.js';
 import { Catalog } from '../sql/catalog.js';
 import { runSql } from '../sql/sql.js';
+import type { LogicalPlan } from '../plan/logical-plan.js';
+import { createPhysicalPlan, type PlannerOptions } from '../plan/physical-planner.js';
+import { CacheManager, type CacheComputer, decodeBlockRelations } from '../cache/cache-manager.js';
+import { coresOfMaster } from '../scheduler/master-url.js';
+import { ExecutorPool } from '../executor/executor-pool.js';
+import { DagScheduler, describeStages } from '../scheduler/dag-scheduler.js';
+import { distributionOptions, faultInjection, maxTaskFailures } from '../scheduler/distribution-config.js';
+import { type JobReport, formatJobReport } from '../scheduler/job-report.js';
 
 /**
  * The entry point (PySpark's SparkSession): creates DataFrames from rows, Arrow tables and Parquet
@@ -21,12 +29,19 @@ import { runSql } from '../sql/sql.js';
 export class SparkSession {
   private static active: SparkSession | undefined;
 
+  /** Executor threads (`local[N]`); 1 runs every query on the calling thread. */
+  readonly cores: number;
+  private pool: Promise<ExecutorPool> | undefined;
+  private lastJob: JobReport | undefined;
+
   /** @internal */
   constructor(
     readonly conf: RuntimeConfig,
     readonly appName: string,
     readonly master: string,
-  ) {}
+  ) {
+    this.cores = coresOfMaster(master);
+  }
 
   /** A builder for the session. */
   static get builder(): SparkSessionBuilder {
@@ -42,6 +57,12 @@ export class SparkSession {
   static setActive(s: SparkSession | undefined): void {
     SparkSession.active = s;
   }
+
+  /** Persisted DataFrames (`df.persist()`, `df.cache()`). */
+  readonly cacheManager = new CacheManager(
+    () => parseBytes(this.conf.get('spark.kindling.cache.memory', '1g')!, 'spark.kindling.cache.memory'),
+    () => this.conf.spillDirectory,
+  );
 
   /** The temporary views of this session (`createOrReplaceTempView`, `CREATE TEMP VIEW`). */
   readonly catalog: Catalog = new Catalog();
@@ -91,12 +112,105 @@ export class SparkSession {
 
   /** What operators get while a query runs. */
   execContext(): ExecContext {
-    return { runtime: runtime(), batchSize: this.conf.batchSize, operatorMemoryBudget: this.conf.operatorMemoryBytes };
+    return { runtime: runtime(), batchSize: this.conf.batchSize, operatorMemoryBudget: this.conf.operatorMemoryBytes, spillDirectory: this.conf.spillDirectory };
   }
 
-  /** Ends the session (the kernels' memory stays for the process; cached data is dropped). */
+  /**
+   * Runs an optimized plan and streams its batches: on this thread with `local`/`local[1]`, else
+   * as stages of tasks on `cores` executor threads (src/scheduler).
+   */
+  async *executePlan(plan: LogicalPlan): AsyncGenerator<Batch> {
+    if (this.cores <= 1) {
+      const { plan: local, held } = decodeBlockRelations(plan);
+      try {
+        yield* createPhysicalPlan(local, this.plannerOptions()).execute(this.execContext());
+      } finally {
+        for (const b of held) b.release();
+      }
+      return;
+    }
+    const scheduler = await this.scheduler();
+    try {
+      yield* scheduler.execute(plan, this.execContext());
+    } finally {
+      this.lastJob = scheduler.lastJob;
+    }
+  }
+
+  /** The stages `plan` (optimized) would run as on this session's executors; undefined with one core. */
+  describeStages(plan: LogicalPlan): string | undefined {
+    return this.cores > 1 ? describeStages(plan, distributionOptions(this.conf, this.cores)) : undefined;
+  }
+
+  /** @internal How persisted DataFrames get computed in this session. */
+  cacheComputer(): CacheComputer {
+    return {
+      distributed: this.cores > 1,
+      computeBlocks: async (plan) => {
+        const scheduler = await this.scheduler();
+        try {
+          return await scheduler.partitions(plan, this.execContext());
+        } finally {
+          this.lastJob = scheduler.lastJob;
+        }
+      },
+      computeBatches: async (plan) => {
+        const out: Batch[] = [];
+        try {
+          for await (const b of this.executePlan(plan)) out.push(b);
+        } catch (e) {
+          for (const b of out) b.release();
+          throw e;
+        }
+        return out;
+      },
+    };
+  }
+
+  private plannerOptions(): PlannerOptions {
+    return { fuseFilterIntoAggregate: this.conf.fuseFilterIntoAggregate };
+  }
+
+  /** A scheduler over this session's executors (started on first use) with the current settings. */
+  private async scheduler(): Promise<DagScheduler> {
+    // Executor settings are read once, when the threads start (as Spark's are at application start).
+    const executorMemory = this.conf.get('spark.executor.memory');
+    const blockCache = this.conf.get('spark.kindling.executor.blockCache');
+    this.pool ??= ExecutorPool.create(this.cores, {
+      memoryLimitBytes: executorMemory ? parseBytes(executorMemory, 'spark.executor.memory') : undefined,
+      blockCacheBytes: blockCache ? parseBytes(blockCache, 'spark.kindling.executor.blockCache') : undefined,
+    });
+    const ctx = this.execContext();
+    const planner = this.plannerOptions();
+    return new DagScheduler(
+      await this.pool,
+      distributionOptions(this.conf, this.cores),
+      {
+        conf: { batchSize: ctx.batchSize, operatorMemoryBudget: ctx.operatorMemoryBudget, fuseFilterIntoAggregate: planner.fuseFilterIntoAggregate !== false, spillDirectory: ctx.spillDirectory },
+        maxFailures: maxTaskFailures(this.conf),
+        fault: faultInjection(this.conf),
+        showProgress: this.conf.get('spark.ui.showConsoleProgress') !== 'false',
+      },
+      planner,
+    );
+  }
+
+  /**
+   * What the last distributed job did, stage by stage (tasks, retries, task times, rows and bytes
+   * out): the summary Spark's UI shows. Undefined before the first job and with `local[1]`.
+   */
+  lastJobReport(): (JobReport & { toString(): string }) | undefined {
+    const job = this.lastJob;
+    return job && { ...job, toString: () => formatJobReport(job) };
+  }
+
+  /** Ends the session: stops its executor threads (the kernels' memory stays for the process). */
   stop(): void {
     if (SparkSession.active === this) SparkSession.setActive(undefined);
+    this.cacheManager.clear();
+    const pool = this.pool;
+    this.pool = undefined;
+    void pool?.then((p) => p.close(), () => undefined);
   }
 }
 
@@ -106,11 +220,13 @@ export class SparkSessionBuilder {
   private name = 'kindling';
   private readonly settings = new Map<string, string>();
 
-  /** `local`, `local[N]` or `local[*]`. Local mode runs on this thread today (see the README's limits). */
+  /**
+   * `local` (one thread), `local[N]` (N executor threads) or `local[*]` (one per core). The
+   * environment variable KINDLING_MASTER, when set, overrides it for every session (the test
+   * matrix runs the whole suite with `local[2]` that way).
+   */
   master(url: string): this {
-    if (!/^local(\[(\*|\d+)\])?$/.test(url)) {
-      throw new InvalidArgumentError(`unsupported master '${url}': expected local, local[N] or local[*] (Spark Connect is planned)`);
-    }
+    coresOfMaster(url);
     this.masterUrl = url;
     return this;
   }
@@ -136,7 +252,7 @@ export class SparkSessionBuilder {
     }
     const conf = new RuntimeConfig();
     for (const [k, v] of this.settings) conf.set(k, v);
-    const s = new SparkSession(conf, this.name, this.masterUrl);
+    const s = new SparkSession(conf, this.name, process.env.KINDLING_MASTER || this.masterUrl);
     SparkSession.setActive(s);
     return s;
   }

@@ -13,6 +13,7 @@ import { FilterExec } from '../exec/filter-exec.js';
 import { LimitExec } from '../exec/limit-exec.js';
 import { UnionExec } from '../exec/union-exec.js';
 import { HashAggregateExec, type AggregateSpec, type HashAggregateOptions } from '../exec/hash-aggregate-exec.js';
+import { SpillingAggregateExec } from '../exec/spilling-aggregate-exec.js';
 import { HashJoinExec, type JoinType as PhysicalJoinType } from '../exec/hash-join-exec.js';
 import { SortExec } from '../exec/sort-exec.js';
 import { ParquetScanExec } from '../exec/parquet-scan-exec.js';
@@ -29,6 +30,7 @@ import {
   conjunction,
   exprToString,
   transformUp,
+  aggregateArgs,
 } from './expression.js';
 import { type LogicalPlan, type Aggregate, type Join, type Project, type Sort, type Window as WindowNode, outputOf, toAttribute } from './logical-plan.js';
 import { exprKey } from './analyzer.js';
@@ -88,6 +90,11 @@ function planNode(plan: LogicalPlan): Planned {
       return { op: new FilterExec(child.op, plan.condition, child.output), output: child.output };
     }
     case 'limit': {
+      if (plan.offset) {
+        // OFFSET: a top-k sort keeps offset + n rows, then the limit skips the first offset.
+        const child = plan.child.kind === 'sort' && Number.isFinite(plan.n) ? planSort(plan.child, plan.n + plan.offset) : planNode(plan.child);
+        return { op: new LimitExec(child.op, plan.n, plan.offset), output: child.output };
+      }
       if (plan.child.kind === 'sort') return planSort(plan.child, plan.n);
       const child = planNode(plan.child);
       return { op: new LimitExec(child.op, plan.n), output: child.output };
@@ -96,7 +103,7 @@ function planNode(plan: LogicalPlan): Planned {
       return planSort(plan, undefined);
     case 'distinct': {
       const child = planNode(plan.child);
-      const op = new HashAggregateExec(child.op, child.output.map((_, i) => i), []);
+      const op = new SpillingAggregateExec(new HashAggregateExec(child.op, child.output.map((_, i) => i), []));
       return { op, output: child.output };
     }
     case 'union': {
@@ -201,23 +208,32 @@ function planAggregate(plan: Aggregate): Planned {
       return x;
     });
   plan.aggregates.forEach(collect);
-  const args = calls.filter((c) => c.arg).map((c) => c.arg!);
+  // Every argument of every call (arg, then extraArgs: the second of two-argument aggregates, the
+  // further columns of count(DISTINCT a, b)), computed below the aggregation.
+  const args = calls.flatMap(aggregateArgs);
   const { planned: input, indices } = withComputedColumns(child, [...plan.groupBy, ...args]);
   const keyIdx = indices.slice(0, plan.groupBy.length);
   let argPos = plan.groupBy.length;
-  const specs: AggregateSpec[] = calls.map((c, i) => ({
-    fn: c.fn,
-    input: c.arg ? indices[argPos++]! : null,
-    name: `_agg${i}`,
-    resultType: typeOfResolved(c).type,
-    ignoreNulls: c.ignoreNulls,
-  }));
+  const specs: AggregateSpec[] = calls.map((c, i) => {
+    const spec: AggregateSpec = {
+      fn: c.fn,
+      input: c.arg ? indices[argPos++]! : null,
+      name: `_agg${i}`,
+      resultType: typeOfResolved(c).type,
+      ignoreNulls: c.ignoreNulls,
+    };
+    if (c.arg && c.extraArgs?.length) spec.extraInputs = c.extraArgs.map(() => indices[argPos++]!);
+    if (c.distinct) spec.distinct = true;
+    if (c.stateColumn !== undefined) spec.stateColumn = c.stateColumn;
+    if (c.mergeStates) spec.mergeStates = true;
+    return spec;
+  });
   let options: HashAggregateOptions = {};
   if (fused) {
     const compiled = compileExpr(fused.condition, input.output);
     options = { filter: (b: Batch) => evaluateToColumn(compiled, b), filterText: exprToString(fused.condition) };
   }
-  const op = new HashAggregateExec(input.op, keyIdx, specs, options);
+  const op = new SpillingAggregateExec(new HashAggregateExec(input.op, keyIdx, specs, options));
   // Attributes of the aggregate's raw output: keys then one column per call.
   const keyAttrs: AttributeRef[] = plan.groupBy.map((g, i) => {
     const t = typeOfResolved(g);

@@ -155,7 +155,7 @@ export class WasmMemory {
     if (end > this.limitBytes) {
       throw new WasmOutOfMemoryError(
         `WebAssembly memory is exhausted: ${formatBytes(end - this.top)} more were requested with ` +
-          `${formatBytes(this.live)} in use and a limit of ${formatBytes(this.limitBytes)} (wasm32 addresses at most 4 GiB)`,
+          `${formatBytes(this.live)} in use and a limit of ${formatBytes(this.limitBytes)} (spark.executor.memory on executors; wasm32 addresses at most 4 GiB)`,
       );
     }
     // Grow by at least a quarter of the current size to keep the number of grow calls logarithmic.

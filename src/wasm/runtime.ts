@@ -79,10 +79,20 @@ function instantiate(name: string, memory: WasmMemory): KernelExports {
 }
 
 let current: KernelRuntime | undefined;
+let memoryLimitBytes: number | undefined;
+
+/**
+ * Caps this thread's wasm memory at `limitBytes` (an executor thread's `spark.executor.memory`).
+ * Must run before the runtime's first use.
+ */
+export function limitRuntimeMemory(limitBytes: number): void {
+  if (current) throw new InternalError('limitRuntimeMemory: the kernel runtime of this thread already exists');
+  memoryLimitBytes = limitBytes;
+}
 
 /** The runtime of this thread, created on first use. */
 export function runtime(): KernelRuntime {
-  current ??= new KernelRuntime(new WasmMemory());
+  current ??= new KernelRuntime(new WasmMemory({ limitBytes: memoryLimitBytes }));
   return current;
 }
 
