@@ -1,6 +1,9 @@
 /**
- * Benchmark harness. `npm run bench -- --suite kernels [--rows 1e7] [--runs N] [--only name,...]`
+ * Benchmark CLI. `npm run bench -- --suite kernels [--rows 1e7] [--runs N] [--only name,...]` runs the
+ * kernel microbenchmarks below; `--suite tpch|groupby|join` runs the multi-engine runner
+ * (bench/runner.ts; arguments in bench/cli-args.ts, documentation in bench/README.md).
  *
+ * Kernel microbenchmarks:
  * For each benchmark: every engine loads its inputs (untimed), computes its answer once (untimed, also
  * the warm-up), and the answer is checked against Kindling's (or plain JS's when Kindling has none, or
  * when Kindling disagrees with plain JS). Only engines whose answers agree are then timed, with
@@ -332,14 +335,21 @@ export function parseArgs(argv: readonly string[]): SuiteOptions & { suite: stri
 }
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
-  if (opts.suite !== 'kernels') throw new Error(`unknown suite '${opts.suite}'; available: kernels`);
+  const argv = process.argv.slice(2);
+  const { suiteOf, parseCliArgs } = await import('./cli-args.js');
+  if (suiteOf(argv) !== 'kernels') {
+    const { runSuite } = await import('./runner.js');
+    await runSuite(parseCliArgs(argv));
+    // Engines' native handles (DuckDB, Polars thread pools) can keep the event loop alive.
+    process.exit(0);
+  }
+  const opts = parseArgs(argv);
   await runKernelSuite(opts);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   main().catch((e: unknown) => {
-    console.error(e instanceof Error ? e.stack ?? e.message : String(e));
+    console.error(e instanceof RangeError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e));
     process.exit(1);
   });
 }
