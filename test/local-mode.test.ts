@@ -225,3 +225,19 @@ describe('executor memory', () => {
     }
   });
 });
+
+describe('spark.default.parallelism', () => {
+  it('caps the tasks of a scan', async () => {
+    const s = session('local[2]');
+    try {
+      s.conf.set('spark.default.parallelism', 3);
+      await (await facts(s)).filter(F.col('k').eq(1)).collect();
+      expect(s.lastJobReport()!.stages[0]!.numTasks).toBe(3);
+      s.conf.set('spark.default.parallelism', 12);
+      await (await facts(s)).filter(F.col('k').eq(1)).collect();
+      expect(s.lastJobReport()!.stages[0]!.numTasks).toBe(12); // one per row group
+    } finally {
+      s.stop();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 /**
- * The session settings of distributed execution, in Spark's names: `spark.sql.shuffle.partitions`
+ * The session settings of distributed execution, in Spark's names: `spark.default.parallelism`
+ * (at most this many tasks per scan; default twice the cores), `spark.sql.shuffle.partitions`
  * (reduce tasks per shuffle; default twice the cores), `spark.sql.autoBroadcastJoinThreshold`
  * (bytes, '10m' style, -1 disables; default 10 MiB), `spark.task.maxFailures` (attempts per task;
  * default 4), and for tests `spark.kindling.test.faultInjection` (JSON of a FaultInjection).
@@ -18,7 +19,8 @@ export function distributionOptions(conf: RuntimeConfig, cores: number): Distrib
   const shufflePartitions = partitions === undefined ? 2 * cores : positiveInt(partitions, 'spark.sql.shuffle.partitions');
   const threshold = conf.get('spark.sql.autoBroadcastJoinThreshold');
   const broadcastThreshold = threshold === undefined ? DEFAULT_BROADCAST_THRESHOLD : threshold.trim() === '-1' ? -1 : parseBytes(threshold, 'spark.sql.autoBroadcastJoinThreshold');
-  return { parallelism: cores, shufflePartitions, broadcastThreshold };
+  const parallelism = conf.get('spark.default.parallelism');
+  return { parallelism: parallelism === undefined ? 2 * cores : positiveInt(parallelism, 'spark.default.parallelism'), shufflePartitions, broadcastThreshold };
 }
 
 /** `spark.task.maxFailures`. */

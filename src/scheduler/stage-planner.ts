@@ -26,7 +26,7 @@ import { splitAggregate } from './aggregate-split.js';
 
 /** Sizes that shape a distributed plan. */
 export interface DistributionOptions {
-  /** Executors (cores). Scans are split into about twice as many tasks, for balance. */
+  /** Tasks a scan is split into at most (`spark.default.parallelism`; default twice the cores, for balance). */
   readonly parallelism: number;
   /** Reduce tasks of a shuffle (`spark.sql.shuffle.partitions`). */
   readonly shufflePartitions: number;
@@ -112,7 +112,7 @@ export class StagePlanner {
   private scanParquet(rel: ParquetRelation): TaskSet {
     const units: { file: number; group: number; rows: number }[] = [];
     rel.source.files.forEach((f, file) => f.rowGroups.forEach((rg, group) => units.push({ file, group, rows: rg.numRows })));
-    const splits = balancedSplits(units, this.options.parallelism * 2);
+    const splits = balancedSplits(units, this.options.parallelism);
     const fragments = splits.map((split): ParquetRelation => {
       const files = rel.source.files
         .map((f, i) => ({ ...f, rowGroups: f.rowGroups.filter((_, g) => split.some((u) => u.file === i && u.group === g)) }))
@@ -131,7 +131,7 @@ export class StagePlanner {
       return { output: rel.attributes, numTasks: parts.length, deps: [], fragment: (i) => parts[i]!, label: 'Scan cached' };
     }
     const rows = rel.batches.reduce((t, b) => t + b.numRows, 0);
-    const n = Math.max(1, Math.min(this.options.parallelism * 2, Math.floor(rows / MIN_LOCAL_SPLIT_ROWS)));
+    const n = Math.max(1, Math.min(this.options.parallelism, Math.floor(rows / MIN_LOCAL_SPLIT_ROWS)));
     // The same splits every time: each is encoded once, and executors keep it decoded (cacheable).
     let byCount = localSplits.get(rel);
     if (!byCount) localSplits.set(rel, (byCount = new Map()));
