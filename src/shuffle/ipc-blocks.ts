@@ -64,20 +64,21 @@ export function encodeBatches(schema: Schema, batches: readonly Batch[]): IpcBlo
  */
 export function encodeRowSplits(schema: Schema, batches: readonly Batch[], n: number): IpcBlock[] {
   const total = batches.reduce((t, b) => t + b.numRows, 0);
+  // Split i holds rows [bound(i), bound(i + 1)); some splits may be empty when total < n.
+  const bound = (i: number) => Math.floor((i * total) / n);
   const splits: arrow.RecordBatch[][] = Array.from({ length: n }, () => []);
-  let start = 0;
+  let split = 0;
+  let row = 0;
   for (const b of batches) {
     if (b.numRows === 0) continue;
     const rb = batchToArrow(b);
     for (let at = 0; at < b.numRows; ) {
-      const row = start + at;
-      const split = Math.min(n - 1, Math.floor((row * n) / total));
-      const splitEnd = Math.floor(((split + 1) * total) / n);
-      const take = Math.min(b.numRows - at, splitEnd - row);
+      while (bound(split + 1) <= row) split++;
+      const take = Math.min(b.numRows - at, bound(split + 1) - row);
       splits[split]!.push(rb.slice(at, at + take));
       at += take;
+      row += take;
     }
-    start += b.numRows;
   }
   return splits.map((rbs) => encodeRecordBatches(schema, rbs));
 }
