@@ -9,8 +9,7 @@
 // offsets, bytes, prefix). Ties between runs go to the lower run id (stability: runs are numbered in
 // input order), rows within a run are already in order.
 
-// @ts-ignore: decorator
-@inline const DESC_BYTES: i32 = 24;
+import { LONG_DESC_BYTES as DESC_BYTES, compare_key_bytes, compare_long_strings } from './lib/key-rows';
 
 // The current merge's layout (module globals: a kernel call runs to completion on one thread).
 let gRowPtrs: usize = 0;
@@ -21,48 +20,9 @@ let gIdxOff: i32 = 0;
 let gDesc: usize = 0;
 let gNumDesc: i32 = 0;
 
-/** Compares bytes [from, to) of two rows as unsigned big-endian strings; 16 bytes per SIMD step. */
+/** Compares bytes [from, to) of two rows as unsigned big-endian strings (kept a function: the hot memcmp). */
 function compare_bytes(a: usize, b: usize, from: i32, to: i32): i32 {
-  let i = from;
-  for (; i + 16 <= to; i += 16) {
-    const eq = i8x16.bitmask(i8x16.eq(v128.load(a + <usize>i), v128.load(b + <usize>i)));
-    if (eq != 0xFFFF) {
-      const j = <usize>(i + <i32>ctz<u32>(~eq & 0xFFFF));
-      return <i32>load<u8>(a + j) - <i32>load<u8>(b + j);
-    }
-  }
-  for (; i + 8 <= to; i += 8) {
-    const x = bswap<u64>(load<u64>(a + <usize>i));
-    const y = bswap<u64>(load<u64>(b + <usize>i));
-    if (x != y) return x < y ? -1 : 1;
-  }
-  for (; i < to; i++) {
-    const x = <i32>load<u8>(a + <usize>i);
-    const y = <i32>load<u8>(b + <usize>i);
-    if (x != y) return x - y;
-  }
-  return 0;
-}
-
-/** Full bytewise comparison of two long strings (descriptors da, db of their runs) past the prefix. */
-function compare_long_string(da: usize, db: usize, a: usize, b: usize): i32 {
-  const prefix = load<i32>(da, 20);
-  const ia = load<i32>(a + <usize>gIdxOff);
-  const ib = load<i32>(b + <usize>gIdxOff);
-  const offa = <usize>load<i32>(da, 12);
-  const offb = <usize>load<i32>(db, 12);
-  const sa = load<i32>(offa + (<usize>ia << 2));
-  const la = load<i32>(offa + (<usize>ia << 2) + 4) - sa;
-  const sb = load<i32>(offb + (<usize>ib << 2));
-  const lb = load<i32>(offb + (<usize>ib << 2) + 4) - sb;
-  const pa = <usize>load<i32>(da, 16) + <usize>sa;
-  const pb = <usize>load<i32>(db, 16) + <usize>sb;
-  const m = la < lb ? la : lb;
-  let r = m > prefix ? compare_bytes(pa, pb, prefix, m) : 0;
-  if (r == 0) r = la - lb;
-  if (r == 0) return 0;
-  r = r < 0 ? -1 : 1;
-  return load<i32>(da, 8) != 0 ? -r : r;
+  return compare_key_bytes(a, b, from, to);
 }
 
 /** Compares row `a` of run `ra` with row `b` of run `rb` in SQL order: <0, 0, >0. */
@@ -78,7 +38,7 @@ function compare_rows(ra: i32, a: usize, rb: i32, b: usize): i32 {
     }
     if (<i32>load<u8>(a + <usize>lenOff) == load<i32>(da, 4)) {
       const db = gDesc + <usize>((rb * gNumDesc + j) * DESC_BYTES);
-      const r = compare_long_string(da, db, a, b);
+      const r = compare_long_strings(da, db, a, b, gIdxOff);
       if (r != 0) return r;
     }
   }

@@ -13,6 +13,7 @@
 import {
   KEY_DESC, KEY_NULLS_FIRST, KEY_U64_MODE, KEY_NULL_BYTE, KEY_OVERWRITE, normalize_key, store_be, width_mask,
 } from './lib/sort-keys';
+import { LONG_DESC_BYTES as DESC_BYTES, compare_key_bytes, compare_long_strings } from './lib/key-rows';
 
 // ---------------------------------------------------------------------------------------------
 // Key encoding
@@ -260,9 +261,6 @@ export function radix_scatter_u64(srcKeys: usize, srcIdx: usize, dstKeys: usize,
 /** Buckets at or below this size are insertion sorted. */
 // @ts-ignore: decorator
 @inline const INSERTION_THRESHOLD: i32 = 24;
-/** Bytes per long-string descriptor: lenByteOff, longMark, desc, offsets, bytes, prefix (all i32). */
-// @ts-ignore: decorator
-@inline const DESC_BYTES: i32 = 24;
 
 // The current sort's layout (module globals: a kernel call runs to completion on one thread).
 let gRows: usize = 0;
@@ -289,44 +287,9 @@ function set_layout(rows: usize, tmp: usize, stride: i32, width: i32, idxOff: i3
   for (let o = 0; o < gStride; o += 8) store<u64>(dst + <usize>o, load<u64>(src + <usize>o));
 }
 
-/** Full comparison of the strings of descriptor `d` of two rows whose encoded string keys are equal. */
-function compare_long_string(d: usize, a: usize, b: usize): i32 {
-  const offs = <usize>load<i32>(d, 12);
-  const bytes = <usize>load<i32>(d, 16);
-  const prefix = load<i32>(d, 20);
-  const ia = load<i32>(a + <usize>gIdxOff);
-  const ib = load<i32>(b + <usize>gIdxOff);
-  const sa = load<i32>(offs + (<usize>ia << 2));
-  const la = load<i32>(offs + (<usize>ia << 2) + 4) - sa;
-  const sb = load<i32>(offs + (<usize>ib << 2));
-  const lb = load<i32>(offs + (<usize>ib << 2) + 4) - sb;
-  const m = la < lb ? la : lb;
-  let r = 0;
-  for (let k = prefix; k < m; k++) {
-    const x = <i32>load<u8>(bytes + <usize>(sa + k));
-    const y = <i32>load<u8>(bytes + <usize>(sb + k));
-    if (x != y) { r = x - y; break; }
-  }
-  if (r == 0) r = la - lb;
-  if (r == 0) return 0;
-  r = r < 0 ? -1 : 1;
-  return load<i32>(d, 8) != 0 ? -r : r;
-}
-
 /** Compares bytes [from, to) of two rows as big-endian unsigned: <0, 0, >0. */
 function compare_bytes(a: usize, b: usize, from: i32, to: i32): i32 {
-  let i = from;
-  for (; i + 8 <= to; i += 8) {
-    const x = bswap<u64>(load<u64>(a + <usize>i));
-    const y = bswap<u64>(load<u64>(b + <usize>i));
-    if (x != y) return x < y ? -1 : 1;
-  }
-  for (; i < to; i++) {
-    const x = <i32>load<u8>(a + <usize>i);
-    const y = <i32>load<u8>(b + <usize>i);
-    if (x != y) return x - y;
-  }
-  return 0;
+  return compare_key_bytes(a, b, from, to);
 }
 
 /**
@@ -345,7 +308,7 @@ function compare_rows(a: usize, b: usize, from: i32): i32 {
       pos = lenOff + 1;
     }
     if (<i32>load<u8>(a + <usize>lenOff) == load<i32>(d, 4)) {
-      const r = compare_long_string(d, a, b);
+      const r = compare_long_strings(d, d, a, b, gIdxOff);
       if (r != 0) return r;
     }
   }

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBudgetExceededError } from '../src/errors.js';
 import { HashJoinExec, type JoinType } from '../src/exec/hash-join-exec.js';
 import { MemoryScanExec } from '../src/exec/memory-scan-exec.js';
-import type { ExecContext, PhysicalOperator } from '../src/exec/operator.js';
+import type { ExecContext } from '../src/exec/operator.js';
 import type { Batch } from '../src/types/batch.js';
 import type { Column } from '../src/types/column.js';
 import { DataTypes } from '../src/types/data-type.js';
 import { Schema, field } from '../src/types/schema.js';
-import { type CellValue, batchFromRows, batchToRows, columnFromJs, columnToJs } from '../src/types/values.js';
+import { columnFromJs, columnToJs } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
+import { collectValues as run, memoryScan as scan } from './helpers/exec.js';
 import { mulberry32 } from './helpers/random.js';
 
 type Row = Record<string, unknown>;
@@ -32,28 +33,8 @@ function makeRows(seed: number, n: number, names: [string, string, string, strin
 const leftRows = makeRows(1, 150, ['k', 'g', 'v', 'name']);
 const rightRows = makeRows(2, 100, ['k2', 'g2', 'w', 'label']);
 
-function scan(schema: Schema, data: readonly Row[], chunk: number): { op: MemoryScanExec; release: () => void } {
-  const batches: Batch[] = [];
-  for (let i = 0; i < data.length; i += chunk) batches.push(batchFromRows(schema, data.slice(i, i + chunk)));
-  return { op: new MemoryScanExec(schema, batches), release: () => batches.forEach((b) => b.release()) };
-}
-
 function context(batchSize: number, budget = 1 << 30): ExecContext {
   return { runtime: runtime(), batchSize, operatorMemoryBudget: budget };
-}
-
-async function run(op: PhysicalOperator, ctx: ExecContext): Promise<CellValue[][]> {
-  const out: CellValue[][] = [];
-  for await (const b of op.execute(ctx)) {
-    try {
-      expect(b.numRows).toBeGreaterThan(0);
-      expect(b.numRows).toBeLessThanOrEqual(ctx.batchSize);
-      out.push(...batchToRows(b).map((r) => Object.values(r)));
-    } finally {
-      b.release();
-    }
-  }
-  return out;
 }
 
 /** Residual `left.v < right.w` over a candidate batch (columns: left then right); null -> null. */

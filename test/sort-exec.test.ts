@@ -7,8 +7,9 @@ import type { SortKey } from '../src/kernels/sort.js';
 import type { Batch } from '../src/types/batch.js';
 import { DataTypes } from '../src/types/data-type.js';
 import { Schema, field } from '../src/types/schema.js';
-import { batchFromRows, batchToRows, type CellValue } from '../src/types/values.js';
+import { type CellValue } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
+import { collectRows as run, memoryScan } from './helpers/exec.js';
 import { mulberry32 } from './helpers/random.js';
 
 const schema = new Schema([
@@ -55,25 +56,8 @@ function referenceSort(rows: Record<string, CellValue>[], keys: readonly SortKey
   });
 }
 
-function scanOf(rows: Record<string, CellValue>[], batchSize: number): { scan: MemoryScanExec; batches: Batch[] } {
-  const batches: Batch[] = [];
-  for (let i = 0; i < rows.length; i += batchSize) batches.push(batchFromRows(schema, rows.slice(i, i + batchSize)));
-  return { scan: new MemoryScanExec(schema, batches), batches };
-}
-
 function ctx(batchSize: number, budget = 1 << 30): ExecContext {
   return { runtime: runtime(), batchSize, operatorMemoryBudget: budget };
-}
-
-async function run(op: SortExec, c: ExecContext): Promise<Record<string, CellValue>[]> {
-  const out: Record<string, CellValue>[] = [];
-  for await (const b of op.execute(c)) {
-    expect(b.numRows).toBeGreaterThan(0);
-    expect(b.numRows).toBeLessThanOrEqual(c.batchSize);
-    out.push(...batchToRows(b));
-    b.release();
-  }
-  return out;
 }
 
 const KEYS: SortKey[][] = [
@@ -87,7 +71,7 @@ describe('SortExec', () => {
     const start = runtime().memory.liveBytes;
     const rows = makeRows(600, 1);
     for (const inSize of [1, 7, 1024]) {
-      const { scan, batches } = scanOf(rows, inSize);
+      const { op: scan, batches } = memoryScan(schema, rows, inSize);
       for (const keys of KEYS) {
         const expected = referenceSort(rows, keys);
         for (const outSize of [1, 100, 4096]) expect(await run(new SortExec(scan, keys), ctx(outSize))).toEqual(expected);
@@ -101,7 +85,7 @@ describe('SortExec', () => {
     const start = runtime().memory.liveBytes;
     const rows = makeRows(300, 2);
     for (const inSize of [1, 7, 1024]) {
-      const { scan, batches } = scanOf(rows, inSize);
+      const { op: scan, batches } = memoryScan(schema, rows, inSize);
       for (const keys of KEYS) {
         const expected = referenceSort(rows, keys);
         for (const limit of [0, 1, 5, 64, 300, 400]) {
@@ -122,7 +106,7 @@ describe('SortExec', () => {
   it('fails with MemoryBudgetExceededError above its budget and frees everything', async () => {
     const start = runtime().memory.liveBytes;
     const rows = makeRows(2000, 3);
-    const { scan, batches } = scanOf(rows, 100);
+    const { op: scan, batches } = memoryScan(schema, rows, 100);
     await expect(run(new SortExec(scan, KEYS[1]!), ctx(1024, 16 * 1024))).rejects.toThrow(MemoryBudgetExceededError);
     await expect(run(new SortExec(scan, KEYS[1]!), ctx(1024, 16 * 1024))).rejects.toThrow(/Sort needs/);
     // Top-k with a small limit stays within the same budget.
@@ -133,7 +117,7 @@ describe('SortExec', () => {
 
   it('releases its state when the consumer stops early', async () => {
     const start = runtime().memory.liveBytes;
-    const { scan, batches } = scanOf(makeRows(500, 4), 64);
+    const { op: scan, batches } = memoryScan(schema, makeRows(500, 4), 64);
     for (const limit of [undefined, 200]) {
       const it = new SortExec(scan, KEYS[0]!, limit).execute(ctx(16));
       const first = await it.next();

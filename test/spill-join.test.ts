@@ -11,15 +11,15 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryBudgetExceededError } from '../src/errors.js';
 import { HashJoinExec, type JoinType } from '../src/exec/hash-join-exec.js';
-import { MemoryScanExec } from '../src/exec/memory-scan-exec.js';
 import type { ExecContext } from '../src/exec/operator.js';
 import { liveSpillFiles } from '../src/spill/spill-file.js';
 import type { Batch } from '../src/types/batch.js';
 import type { Column } from '../src/types/column.js';
 import { DataTypes } from '../src/types/data-type.js';
 import { Schema, field } from '../src/types/schema.js';
-import { batchFromRows, batchToRows, columnFromJs, columnToJs } from '../src/types/values.js';
+import { columnFromJs, columnToJs } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
+import { collectValues as run, memoryScan as scan } from './helpers/exec.js';
 import { mulberry32 } from './helpers/random.js';
 import { functions as F, type DataFrame } from '../src/index.js';
 import { spillTotals } from '../src/spill/spill-metrics.js';
@@ -45,28 +45,8 @@ function makeRows(seed: number, n: number, names: [string, string, string, strin
 const leftRows = makeRows(11, 9000, ['k', 'g', 'v', 'name'], 4000);
 const rightRows = makeRows(12, 7000, ['k2', 'g2', 'w', 'label'], 4000);
 
-function scan(schema: Schema, data: readonly Row[], chunk: number): { op: MemoryScanExec; release: () => void } {
-  const batches: Batch[] = [];
-  for (let i = 0; i < data.length; i += chunk) batches.push(batchFromRows(schema, data.slice(i, i + chunk)));
-  return { op: new MemoryScanExec(schema, batches), release: () => batches.forEach((b) => b.release()) };
-}
-
 let spillDir: string;
 const context = (batchSize: number, budget: number): ExecContext => ({ runtime: runtime(), batchSize, operatorMemoryBudget: budget, spillDirectory: spillDir });
-
-async function run(op: HashJoinExec, ctx: ExecContext): Promise<unknown[][]> {
-  const out: unknown[][] = [];
-  for await (const b of op.execute(ctx)) {
-    try {
-      expect(b.numRows).toBeGreaterThan(0);
-      expect(b.numRows).toBeLessThanOrEqual(ctx.batchSize);
-      out.push(...batchToRows(b).map((r) => Object.values(r)));
-    } finally {
-      b.release();
-    }
-  }
-  return out;
-}
 
 /** Residual `left.v < right.w` (null -> null). */
 function residual(candidates: Batch): Column {

@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { functions as F, type DataFrame } from '../src/index.js';
 import { MemoryBudgetExceededError } from '../src/errors.js';
-import { MemoryScanExec } from '../src/exec/memory-scan-exec.js';
 import type { ExecContext } from '../src/exec/operator.js';
 import { SortExec } from '../src/exec/sort-exec.js';
 import type { SortKey } from '../src/kernels/sort.js';
@@ -17,9 +16,10 @@ import { spillTotals } from '../src/spill/spill-metrics.js';
 import type { Batch } from '../src/types/batch.js';
 import { DataTypes } from '../src/types/data-type.js';
 import { Schema, field } from '../src/types/schema.js';
-import { type CellValue, batchFromRows, batchToRows } from '../src/types/values.js';
+import { type CellValue } from '../src/types/values.js';
 import { runtime } from '../src/wasm/runtime.js';
 import { type Env, FACT_COLUMNS, compareResults, duckQuery, runKindling, setupTables, teardownEnv } from './helpers/oracle.js';
+import { collectRows as run, memoryScan } from './helpers/exec.js';
 import { mulberry32 } from './helpers/random.js';
 
 const { col } = F;
@@ -46,12 +46,6 @@ function makeRows(n: number, seed: number): Record<string, CellValue>[] {
   }));
 }
 
-function scanOf(rows: Record<string, CellValue>[], batchSize: number): { scan: MemoryScanExec; release: () => void } {
-  const batches: Batch[] = [];
-  for (let i = 0; i < rows.length; i += batchSize) batches.push(batchFromRows(schema, rows.slice(i, i + batchSize)));
-  return { scan: new MemoryScanExec(schema, batches), release: () => batches.forEach((b) => b.release()) };
-}
-
 let spillDir: string;
 const ctx = (batchSize: number, budget: number, spill = true): ExecContext => ({
   runtime: runtime(),
@@ -59,17 +53,6 @@ const ctx = (batchSize: number, budget: number, spill = true): ExecContext => ({
   operatorMemoryBudget: budget,
   ...(spill ? { spillDirectory: spillDir } : {}),
 });
-
-async function run(op: SortExec, c: ExecContext): Promise<Record<string, CellValue>[]> {
-  const out: Record<string, CellValue>[] = [];
-  for await (const b of op.execute(c)) {
-    expect(b.numRows).toBeGreaterThan(0);
-    expect(b.numRows).toBeLessThanOrEqual(c.batchSize);
-    out.push(...batchToRows(b));
-    b.release();
-  }
-  return out;
-}
 
 const KEYS: SortKey[][] = [
   [{ index: 0, ascending: true, nullsFirst: true }],
@@ -86,7 +69,7 @@ describe('SortExec spilling (operator level)', () => {
   it('spills sorted runs under a small budget and returns exactly the in-memory (stable) order', async () => {
     const start = runtime().memory.liveBytes;
     const rows = makeRows(5000, 1);
-    const { scan, release } = scanOf(rows, 1000);
+    const { op: scan, release } = memoryScan(schema, rows, 1000);
     for (const keys of KEYS) {
       const op = new SortExec(scan, keys);
       const expected = await run(op, ctx(4096, 1 << 30, false));
@@ -113,7 +96,7 @@ describe('SortExec spilling (operator level)', () => {
   it('with enough memory it does not spill; a batch larger than the budget is cut into slices', async () => {
     const start = runtime().memory.liveBytes;
     const rows = makeRows(5000, 2);
-    const { scan, release } = scanOf(rows, 5000);
+    const { op: scan, release } = memoryScan(schema, rows, 5000);
     const op = new SortExec(scan, KEYS[2]!);
     const expected = await run(op, ctx(1000, 1 << 30, false));
     expect(await run(op, ctx(1000, 1 << 30))).toEqual(expected);
@@ -126,7 +109,7 @@ describe('SortExec spilling (operator level)', () => {
 
   it('removes its spill files when the consumer stops early or the input fails', async () => {
     const start = runtime().memory.liveBytes;
-    const { scan, release } = scanOf(makeRows(8000, 3), 500);
+    const { op: scan, release } = memoryScan(schema, makeRows(8000, 3), 500);
     const op = new SortExec(scan, KEYS[0]!);
     const it = op.execute(ctx(100, 128 * 1024));
     const first = await it.next();

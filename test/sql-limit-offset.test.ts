@@ -4,13 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalysisError } from '../src/index.js';
-import { type Env, checkQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, checkQuery, setupEnvWithViews, teardownEnv } from './helpers/oracle.js';
 
 let env: Env;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  (await env.read('facts')).createOrReplaceTempView('facts');
+  env = await setupEnvWithViews('facts');
 });
 afterAll(() => teardownEnv(env));
 

@@ -4,15 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalysisError, type DataFrame } from '../src/index.js';
-import { type Env, checkQuery, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, checkQuery, setupEnvWithViews, teardownEnv } from './helpers/oracle.js';
 
 let env: Env;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  (await env.read('facts')).createOrReplaceTempView('facts');
-  (await env.read('dims')).createOrReplaceTempView('dims');
-  (await env.read('small')).createOrReplaceTempView('small');
+  env = await setupEnvWithViews('facts', 'dims', 'small');
 });
 afterAll(() => teardownEnv(env));
 

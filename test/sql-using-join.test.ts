@@ -6,14 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AnalysisError } from '../src/index.js';
-import { type Env, checkQuery, runKindling, setupEnv, teardownEnv } from './helpers/oracle.js';
+import { type Env, checkQuery, runKindling, setupEnvWithViews, teardownEnv } from './helpers/oracle.js';
 
 let env: Env;
 
 beforeAll(async () => {
-  env = await setupEnv();
-  (await env.read('dims')).createOrReplaceTempView('dims');
-  (await env.read('small')).createOrReplaceTempView('small');
+  env = await setupEnvWithViews('dims', 'small');
   await env.spark.sql("CREATE TEMP VIEW l1 AS SELECT * FROM VALUES ('one', 1), ('two', 2), ('three', 3) AS l1(k, v1)");
   await env.spark.sql("CREATE TEMP VIEW r1 AS SELECT * FROM VALUES ('one', 5), ('one', 6), ('two', 22), ('four', 4) AS r1(k, v2)");
   await env.spark.sql("CREATE TEMP VIEW x1 AS SELECT * FROM VALUES ('one', 7), ('four', 8) AS x1(k, v3)");

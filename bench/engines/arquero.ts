@@ -5,7 +5,7 @@
  */
 import type { ColumnTable } from 'arquero';
 import { parquetToArrow, plainColumns } from './arrow-load.js';
-import { type BenchQuery, type Engine, NotApplicableError, type Row, type TablePaths } from './engine.js';
+import { type BenchQuery, type Engine, NotApplicableError, type Row, type TablePaths, timedLoad } from './engine.js';
 
 type Arquero = typeof import('arquero');
 
@@ -39,11 +39,9 @@ export class ArqueroEngine implements Engine {
 
   async load(paths: TablePaths): Promise<number> {
     const aq = this.arquero();
-    const t0 = performance.now();
-    for (const [name, path] of Object.entries(paths)) {
+    return timedLoad(paths, async (name, path) => {
       this.tables[name] = aq.table(plainColumns(await parquetToArrow(path)) as Record<string, ArrayLike<unknown>>);
-    }
-    return performance.now() - t0;
+    });
   }
 
   async run(q: BenchQuery): Promise<Row[]> {

@@ -4,12 +4,10 @@
  * Parquet extension on first use and hangs on an offline machine, so read_parquet is never used.
  * The load time covers parquet-wasm's read plus the IPC insert.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type * as arrow from 'apache-arrow';
 import type { DuckDBBindings, DuckDBConnection } from '@duckdb/duckdb-wasm/blocking';
 import { arrowRows, parquetToIpc } from './arrow-load.js';
-import { type BenchQuery, type Engine, NotApplicableError, type Row, type TablePaths, sqlOf, summarySql } from './engine.js';
+import { type BenchQuery, type Engine, NotApplicableError, type Row, type TablePaths, sqlOf, summarySql, timedLoad } from './engine.js';
 
 /** The DuckDB-Wasm engine. */
 export class DuckDbWasmEngine implements Engine {
@@ -22,23 +20,10 @@ export class DuckDbWasmEngine implements Engine {
 
   async available(): Promise<string | null> {
     try {
-      const { createDuckDB, NODE_RUNTIME, VoidLogger } = await import('@duckdb/duckdb-wasm/blocking');
-      const require = createRequire(import.meta.url);
-      const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
-      const db = await createDuckDB(
-        {
-          mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },
-          eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: '' },
-        },
-        new VoidLogger(),
-        NODE_RUNTIME,
-      );
-      await db.instantiate(() => {});
-      db.open({ maximumThreads: 1 });
-      const conn = db.connect();
-      conn.query('SET autoload_known_extensions = false');
-      conn.query('SET autoinstall_known_extensions = false');
-      this.ver = String(conn.query('SELECT version() AS v').getChild('v')?.get(0) ?? 'unknown');
+      // Imported here so that a missing package makes the engine unavailable instead of failing the import.
+      const { openDuckDbWasm } = await import('../peers/duckdb-wasm.js');
+      const { db, conn, version } = await openDuckDbWasm();
+      this.ver = version;
       this.db = db;
       this.conn = conn;
       return null;
@@ -53,12 +38,10 @@ export class DuckDbWasmEngine implements Engine {
 
   async load(tables: TablePaths): Promise<number> {
     const conn = this.connection();
-    const t0 = performance.now();
-    for (const [name, path] of Object.entries(tables)) {
+    return timedLoad(tables, async (name, path) => {
       conn.query(`DROP TABLE IF EXISTS ${name}`);
       conn.insertArrowFromIPCStream(await parquetToIpc(path), { name, create: true });
-    }
-    return performance.now() - t0;
+    });
   }
 
   async run(q: BenchQuery): Promise<Row[]> {

@@ -4,7 +4,7 @@
  * in memory. `--threads` sets DuckDB's `threads`.
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import { type BenchQuery, type Engine, type EngineOptions, NotApplicableError, type Row, type TablePaths, sqlOf, summarySql } from './engine.js';
+import { type BenchQuery, type Engine, type EngineOptions, NotApplicableError, type Row, type TablePaths, sqlOf, summarySql, timedLoad } from './engine.js';
 
 /** Quotes a string as a SQL literal. */
 export function sqlString(s: string): string {
@@ -41,11 +41,9 @@ export class DuckDbEngine implements Engine {
 
   async load(tables: TablePaths): Promise<number> {
     const conn = this.connection();
-    const t0 = performance.now();
-    for (const [name, path] of Object.entries(tables)) {
+    return timedLoad(tables, async (name, path) => {
       await conn.run(`CREATE OR REPLACE TABLE ${name} AS SELECT * FROM read_parquet(${sqlString(path)})`);
-    }
-    return performance.now() - t0;
+    });
   }
 
   async run(q: BenchQuery): Promise<Row[]> {

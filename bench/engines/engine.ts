@@ -98,6 +98,13 @@ export function summarySql(q: BenchQuery, sql: string): string {
   return `SELECT count(*) AS n${sums.length ? ', ' + sums.join(', ') : ''} FROM (${body}) AS ans`;
 }
 
+/** Loads every table with `loadOne` in turn and returns the milliseconds it took (an Engine's load). */
+export async function timedLoad(tables: TablePaths, loadOne: (name: string, path: string) => Promise<void> | void): Promise<number> {
+  const t0 = performance.now();
+  for (const [name, path] of Object.entries(tables)) await loadOne(name, path);
+  return performance.now() - t0;
+}
+
 /** The first line of an error's message. */
 export function firstLine(e: unknown): string {
   const m = e instanceof Error ? `${e.name === 'Error' ? '' : e.name + ': '}${e.message}` : String(e);

@@ -5,7 +5,7 @@
  * POLARS_MAX_THREADS when the engine is the first to load nodejs-polars in the process.
  */
 import type * as plTypes from 'nodejs-polars';
-import { type BenchQuery, type Engine, type EngineOptions, NotApplicableError, type Row, type TablePaths } from './engine.js';
+import { type BenchQuery, type Engine, type EngineOptions, NotApplicableError, type Row, type TablePaths, timedLoad } from './engine.js';
 
 type Polars = typeof plTypes;
 
@@ -39,14 +39,12 @@ export class PolarsEngine implements Engine {
 
   async load(paths: TablePaths): Promise<number> {
     const pl = this.polars();
-    const t0 = performance.now();
-    for (const [name, path] of Object.entries(paths)) {
+    return timedLoad(paths, (name, path) => {
       let df = pl.readParquet(path);
       const casts = df.columns.filter((c) => String(df.getColumn(c).dtype).includes('Decimal'));
       if (casts.length > 0) df = df.withColumns(...casts.map((c) => pl.col(c).cast(pl.Float64)));
       this.tables[name] = df;
-    }
-    return performance.now() - t0;
+    });
   }
 
   async run(q: BenchQuery): Promise<Row[]> {

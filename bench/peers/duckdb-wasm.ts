@@ -15,6 +15,40 @@ import type { DuckDBConnection, DuckDBBindings } from '@duckdb/duckdb-wasm/block
 /** A column of the result of a query, as plain values. */
 export type ResultColumn = ArrayLike<unknown> & { readonly length: number };
 
+/** A DuckDB-Wasm database and its one connection, as {@link openDuckDbWasm} returns them. */
+export interface DuckDbWasmHandle {
+  readonly db: DuckDBBindings;
+  readonly conn: DuckDBConnection;
+  /** DuckDB's version string, e.g. v1.4.3. */
+  readonly version: string;
+}
+
+/**
+ * Instantiates DuckDB-Wasm (the blocking Node build with the eh bundle, about 1.5 s), opens it with
+ * one thread, connects, turns extension autoloading/autoinstalling off, runs `extraSql` and reads
+ * the version.
+ */
+export async function openDuckDbWasm(extraSql: readonly string[] = []): Promise<DuckDbWasmHandle> {
+  const require = createRequire(import.meta.url);
+  const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
+  const db = await createDuckDB(
+    {
+      mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },
+      eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: '' },
+    },
+    new VoidLogger(),
+    NODE_RUNTIME,
+  );
+  await db.instantiate(() => {});
+  db.open({ maximumThreads: 1 });
+  const conn = db.connect();
+  conn.query('SET autoload_known_extensions = false');
+  conn.query('SET autoinstall_known_extensions = false');
+  for (const sql of extraSql) conn.query(sql);
+  const version = String(conn.query('SELECT version() AS v').getChild('v')?.get(0) ?? 'unknown');
+  return { db, conn, version };
+}
+
 /** One DuckDB-Wasm database with one connection. */
 export class DuckDbPeer {
   private constructor(
@@ -26,23 +60,7 @@ export class DuckDbPeer {
 
   /** Instantiates DuckDB-Wasm (about 1.5 s), single-threaded, with extension autoloading disabled. */
   static async open(): Promise<DuckDbPeer> {
-    const require = createRequire(import.meta.url);
-    const dist = dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-node-blocking.cjs'));
-    const db = await createDuckDB(
-      {
-        mvp: { mainModule: join(dist, 'duckdb-mvp.wasm'), mainWorker: '' },
-        eh: { mainModule: join(dist, 'duckdb-eh.wasm'), mainWorker: '' },
-      },
-      new VoidLogger(),
-      NODE_RUNTIME,
-    );
-    await db.instantiate(() => {});
-    db.open({ maximumThreads: 1 });
-    const conn = db.connect();
-    conn.query('SET autoload_known_extensions = false');
-    conn.query('SET autoinstall_known_extensions = false');
-    conn.query('SET threads = 1');
-    const version = String(conn.query('SELECT version() AS v').getChild('v')?.get(0) ?? 'unknown');
+    const { db, conn, version } = await openDuckDbWasm(['SET threads = 1']);
     return new DuckDbPeer(db, conn, version);
   }
 

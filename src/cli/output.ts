@@ -17,6 +17,7 @@ import { rmSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeParquet, type ParquetCompression } from '../io/parquet-writer.js';
 import type { Schema } from '../types/schema.js';
+import { parseList, parsePositiveInt } from './context.js';
 import { CliError, ExitCode, usageError } from './exit-codes.js';
 import { fileSink, stdoutSink, type BatchSource, type Sink } from './formats/source.js';
 import { writeCsv } from './formats/csv.js';
@@ -79,6 +80,28 @@ export interface OutputOptions {
   readonly partitionBy?: readonly string[];
   /** CSV delimiter. */
   readonly delimiter?: string;
+}
+
+/** The output flags shared by the writing commands (convert, transform), as given on the command line. */
+export interface OutputFlags {
+  readonly overwrite?: boolean;
+  readonly append?: boolean;
+  readonly compression?: string;
+  readonly rowGroupSize?: string;
+  readonly partitionBy?: string;
+}
+
+/** OutputOptions from the shared output flags, the format flag (`--to` / `--format`) and extra options. */
+export function outputOptions(flags: OutputFlags, format: string | undefined, extra: Partial<OutputOptions> = {}): OutputOptions {
+  return {
+    overwrite: flags.overwrite ?? false,
+    append: flags.append ?? false,
+    ...(format ? { format: parseFormatName(format) } : {}),
+    ...(flags.compression ? { compression: flags.compression } : {}),
+    ...(flags.rowGroupSize ? { rowGroupSize: parsePositiveInt(flags.rowGroupSize, '--row-group-size') } : {}),
+    ...(flags.partitionBy ? { partitionBy: parseList(flags.partitionBy) } : {}),
+    ...extra,
+  };
 }
 
 /** What a write produced. */

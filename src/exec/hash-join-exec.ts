@@ -40,6 +40,19 @@ const GRACE_PARTITIONS = 16;
 /** Re-partitioning levels before giving up (each splits a partition at least 4 ways). */
 const MAX_GRACE_LEVELS = 8;
 
+/** Spills partition `p` of `from` again into `to` (with its own seed), then finishes `to`. */
+function respill(from: PartitionedSpill, p: number, to: PartitionedSpill, metrics: SpillMetrics): void {
+  metrics.addSpill();
+  for (const b of from.read(p)) {
+    try {
+      to.add(b);
+    } finally {
+      b.release();
+    }
+  }
+  to.finish();
+}
+
 /** Bytes held by a batch's buffers. */
 function batchBytes(b: Batch): number {
   let s = 0;
@@ -280,15 +293,7 @@ export class HashJoinExec extends PhysicalOperator {
     const subBuild = new PartitionedSpill(directory, buildParts.schema, P, buildKeys, seed, flush, metrics, 'join-build');
     const subProbe = new PartitionedSpill(directory, probeParts.schema, P, probeKeys, seed, flush, metrics, 'join-probe');
     try {
-      metrics.addSpill();
-      for (const b of buildParts.read(p)) {
-        try {
-          subBuild.add(b);
-        } finally {
-          b.release();
-        }
-      }
-      subBuild.finish();
+      respill(buildParts, p, subBuild, metrics);
       if (subBuild.rows.some((r) => r === rows) || level + 1 > MAX_GRACE_LEVELS) {
         if (tableError) {
           throw new MemoryBudgetExceededError(
@@ -307,15 +312,7 @@ export class HashJoinExec extends PhysicalOperator {
         );
       }
       buildParts.releasePartition(p);
-      metrics.addSpill();
-      for (const b of probeParts.read(p)) {
-        try {
-          subProbe.add(b);
-        } finally {
-          b.release();
-        }
-      }
-      subProbe.finish();
+      respill(probeParts, p, subProbe, metrics);
       probeParts.releasePartition(p);
       for (let q = 0; q < P; q++) {
         yield* this.joinPartition(ctx, directory, metrics, subBuild, subProbe, q, level + 1);

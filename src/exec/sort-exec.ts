@@ -251,39 +251,15 @@ export class SortExec extends PhysicalOperator {
   private async *executeFull(ctx: ExecContext): AsyncGenerator<Batch> {
     const reservation = new MemoryReservation('Sort', ctx.operatorMemoryBudget);
     const batches: Batch[] = [];
-    let columns: Column[] = [];
-    let indices: WasmBuffer | null = null;
     try {
-      // Sink: hold every input batch.
-      let numRows = 0;
+      // Sink: hold every input batch; then sort them in memory and gather batch by batch.
       for await (const b of this.child.execute(ctx)) {
         batches.push(b);
         reservation.grow(columnsBytes(b.columns));
-        numRows += b.numRows;
       }
-      if (numRows === 0) return;
-      // One set of columns (a copy when there are several batches, held next to them briefly).
-      if (batches.length === 1) columns = batches[0]!.columns.map((c) => c.retain());
-      else {
-        reservation.grow(reservation.bytes);
-        for (let i = 0; i < this.schema.length; i++) {
-          columns.push(concatColumns(ctx.runtime, this.schema.fields[i]!.type, batches.map((b) => b.columns[i]!)));
-        }
-      }
-      for (const b of batches.splice(0)) b.release();
-      reservation.resize(columnsBytes(columns));
-      const scratch = sortScratchBytes(columns, this.keys, numRows) + numRows * 4;
-      reservation.grow(scratch);
-      indices = argsort(columns, this.keys, numRows);
-      // Source: gather the sorted rows batch by batch.
-      const sorted = new Batch(this.schema, columns, numRows);
-      for (let start = 0; start < numRows; start += ctx.batchSize) {
-        yield gatherBatch(sorted, indices, start, Math.min(ctx.batchSize, numRows - start));
-      }
+      yield* this.sortInMemory(ctx, batches, reservation, ctx.batchSize);
     } finally {
-      for (const b of batches) b.release();
-      for (const c of columns) c.release();
-      indices?.release();
+      for (const b of batches.splice(0)) b.release();
       reservation.resize(0);
     }
   }

@@ -25,32 +25,11 @@ import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/mem
 import { type KernelExports, runtime } from '../wasm/runtime.js';
 import { GrowableBuffer, type KeyInput, KeyTable } from './key-table.js';
 import { selectionFromMask, takeColumnAt } from './take.js';
-import { type CoMomentFunction, type MergeableAccumulator, type MomentFunction, ByAccumulator, CoMomentsAccumulator, CountIfAccumulator, DistinctAccumulator, MomentsAccumulator, isCoMomentFunction, isMomentFunction } from './moments.js';
+import type { AggregateFunction } from '../types/aggregate-function.js';
+import { type MergeableAccumulator, ByAccumulator, CoMomentsAccumulator, CountIfAccumulator, DistinctAccumulator, MomentsAccumulator, isCoMomentFunction, isMomentFunction } from './moments.js';
 
-/** The aggregate functions the hash aggregation kernels implement. */
-export type AggregateFunction =
-  | 'sum'
-  | 'count'
-  | 'count_star'
-  | 'min'
-  | 'max'
-  | 'avg'
-  | 'count_distinct'
-  | 'first'
-  // statistics (moments.ts): one double input ...
-  | MomentFunction
-  // ... or two (the second in AccumulatorSpec.extraInputTypes)
-  | CoMomentFunction
-  // boolean aggregates: bool_and / bool_or are min / max of booleans, as in Spark
-  | 'bool_and'
-  | 'bool_or'
-  | 'count_if'
-  // max_by(x, ord) / min_by(x, ord): ord in AccumulatorSpec.extraInputTypes
-  | 'max_by'
-  | 'min_by'
-  // the partial/final split of avg over a decimal (AvgSumStateAccumulator, AvgMergeAccumulator)
-  | 'avg_sum_state'
-  | 'avg_merge';
+/** The aggregate functions the hash aggregation kernels implement (the list is src/types/aggregate-function.ts). */
+export type { AggregateFunction } from '../types/aggregate-function.js';
 
 /** What an accumulator computes: the function, its input type (null for count(*)) and the result type. */
 export interface AccumulatorSpec {

@@ -31,6 +31,7 @@
  * aggregation must see the distinct (key, value) pairs, as Spark plans it with a second shuffle).
  */
 import { InternalError } from '../errors.js';
+import type { CoMomentFunction, MomentFunction } from '../types/aggregate-function.js';
 import { Column } from '../types/column.js';
 import { type DataType, byteWidth, typeToString } from '../types/data-type.js';
 import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
@@ -39,23 +40,8 @@ import type { Accumulator, AccumulatorSpec, AggInput } from './aggregate.js';
 import { finishColumn, physicalSuffix } from './common.js';
 import { GrowableBuffer, KeyTable } from './key-table.js';
 
-/** Central-moment aggregate functions (one double input). */
-export type MomentFunction = 'var_samp' | 'var_pop' | 'stddev_samp' | 'stddev_pop' | 'skewness' | 'kurtosis';
-
-/** Co-moment aggregate functions (two double inputs; regr_* take (Y, X) = (dependent, independent)). */
-export type CoMomentFunction =
-  | 'covar_samp'
-  | 'covar_pop'
-  | 'corr'
-  | 'regr_avgx'
-  | 'regr_avgy'
-  | 'regr_sxx'
-  | 'regr_syy'
-  | 'regr_sxy'
-  | 'regr_slope'
-  | 'regr_intercept'
-  | 'regr_r2'
-  | 'regr_count';
+/** Central-moment and co-moment aggregate functions (the list is src/types/aggregate-function.ts). */
+export type { CoMomentFunction, MomentFunction } from '../types/aggregate-function.js';
 
 const MOMENT_CODES: Record<MomentFunction, { code: number; order: number }> = {
   var_samp: { code: 0, order: 2 },

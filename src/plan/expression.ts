@@ -1,3 +1,4 @@
+import type { AggregateFunction } from '../types/aggregate-function.js';
 import type { DataType } from '../types/data-type.js';
 import type { CellValue } from '../types/values.js';
 
@@ -121,47 +122,8 @@ export interface FunctionCall {
   readonly args: readonly Expr[];
 }
 
-/** Aggregate functions. */
-export type AggregateFn =
-  | 'sum'
-  | 'count'
-  | 'count_star'
-  | 'min'
-  | 'max'
-  | 'avg'
-  | 'count_distinct'
-  | 'first'
-  // statistics: double result, input cast to double (Spark's CentralMomentAgg / Covariance / regr_*)
-  | 'var_samp'
-  | 'var_pop'
-  | 'stddev_samp'
-  | 'stddev_pop'
-  | 'skewness'
-  | 'kurtosis'
-  | 'covar_samp'
-  | 'covar_pop'
-  | 'corr'
-  | 'regr_count'
-  | 'regr_avgx'
-  | 'regr_avgy'
-  | 'regr_sxx'
-  | 'regr_syy'
-  | 'regr_sxy'
-  | 'regr_slope'
-  | 'regr_intercept'
-  | 'regr_r2'
-  // boolean aggregates (boolean input)
-  | 'bool_and'
-  | 'bool_or'
-  | 'count_if'
-  // max_by(x, ord) / min_by(x, ord): x of the row with the largest / smallest ord
-  | 'max_by'
-  | 'min_by'
-  // internal (scheduler/aggregate-split.ts), not in the SQL / DataFrame API: the partial state and
-  // the merge of avg over a decimal (avg_sum_state(x): the raw unscaled int64 sum, typed as x;
-  // avg_merge(sum_state, count_state, overflowed): finishes exactly like avg(x))
-  | 'avg_sum_state'
-  | 'avg_merge';
+/** Aggregate functions (the list is src/types/aggregate-function.ts, shared with the kernels). */
+export type AggregateFn = AggregateFunction;
 
 /** Aggregates that take two arguments (the second in AggregateCall.extraArgs): covar_*, corr, regr_*, max_by, min_by. */
 export const TWO_ARGUMENT_AGGREGATES: ReadonlySet<AggregateFn> = new Set<AggregateFn>([

@@ -201,6 +201,13 @@ export interface Env {
   read(name: keyof Env['paths']): Promise<DataFrame>;
 }
 
+/** setupEnv(), then the Kindling temp views `names`, each read from its table's Parquet path. */
+export async function setupEnvWithViews(...names: (keyof Env['paths'])[]): Promise<Env> {
+  const env = await setupEnv();
+  for (const name of names) (await env.read(name)).createOrReplaceTempView(name);
+  return env;
+}
+
 /**
  * Creates the DuckDB oracle, writes the tables as Parquet with DuckDB, and returns a Kindling session.
  * DuckDB views `facts`, `dims`, `empty`, `small` read the same files through `read_parquet`.

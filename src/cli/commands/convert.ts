@@ -8,8 +8,8 @@ import { Command, Option } from 'commander';
 import { parseSchemaDDL } from '../../api/session.js';
 import { InvalidArgumentError, KindlingIOError, formatBytes } from '../../errors.js';
 import type { Schema } from '../../types/schema.js';
-import { createSession, parseList, parsePositiveInt, status, type GlobalOptions } from '../context.js';
-import { formatOfPath, parseFormatName, writeOutput, type InputFormat } from '../output.js';
+import { createSession, parsePositiveInt, status, type GlobalOptions } from '../context.js';
+import { formatOfPath, outputOptions, parseFormatName, writeOutput, type InputFormat } from '../output.js';
 import { CliError, usageError } from '../exit-codes.js';
 import { readCsv } from '../formats/csv.js';
 import { readJsonl } from '../formats/jsonl.js';
@@ -97,15 +97,11 @@ Examples:
         else source = await readArrowIpc(input);
       }
       const progress = new Progress(progressEnabled(g.quiet ?? false), source.totalRows);
-      const summary = await writeOutput({ schema: source.schema, batches: progress.track(source.batches) }, output, {
-        overwrite: opts.overwrite ?? false,
-        append: opts.append ?? false,
-        ...(opts.to ? { format: parseFormatName(opts.to) } : {}),
-        ...(opts.compression ? { compression: opts.compression } : {}),
-        ...(opts.rowGroupSize ? { rowGroupSize: parsePositiveInt(opts.rowGroupSize, '--row-group-size') } : {}),
-        ...(opts.partitionBy ? { partitionBy: parseList(opts.partitionBy) } : {}),
-        ...(delimiter ? { delimiter } : {}),
-      });
+      const summary = await writeOutput(
+        { schema: source.schema, batches: progress.track(source.batches) },
+        output,
+        outputOptions(opts, opts.to, delimiter ? { delimiter } : {}),
+      );
       status(g, `wrote ${formatCount(summary.rows)} rows (${formatBytes(summary.bytes)}) to ${output}`);
       if (g.verbose) status(g, `peak engine memory: ${runtime().memory.peakBytes} bytes`);
     });

@@ -7,8 +7,8 @@ import { Command, Option } from 'commander';
 import type { DataFrame } from '../../api/dataframe.js';
 import { col, expr } from '../../api/functions.js';
 import type { Column } from '../../api/column.js';
-import { createSession, dataFrameSource, parseList, parsePositiveInt, parseCount, status, type GlobalOptions } from '../context.js';
-import { parseFormatName, writeOutput } from '../output.js';
+import { createSession, dataFrameSource, parseList, parseCount, status, type GlobalOptions } from '../context.js';
+import { outputOptions, writeOutput } from '../output.js';
 import { usageError } from '../exit-codes.js';
 import { formatBytes } from '../../errors.js';
 import { formatCount } from '../table.js';
@@ -74,14 +74,7 @@ Examples:
       const oneToOne = opts.filter.length === 0 && opts.dedup === undefined && opts.limit === undefined;
       runtime().memory.resetPeak();
       const { source } = dataFrameSource(df, g, oneToOne ? totalRows : undefined);
-      const summary = await writeOutput(source, opts.output, {
-        overwrite: opts.overwrite ?? false,
-        append: opts.append ?? false,
-        ...(opts.format ? { format: parseFormatName(opts.format) } : {}),
-        ...(opts.compression ? { compression: opts.compression } : {}),
-        ...(opts.rowGroupSize ? { rowGroupSize: parsePositiveInt(opts.rowGroupSize, '--row-group-size') } : {}),
-        ...(opts.partitionBy ? { partitionBy: parseList(opts.partitionBy) } : {}),
-      });
+      const summary = await writeOutput(source, opts.output, outputOptions(opts, opts.format));
       status(g, `wrote ${formatCount(summary.rows)} rows (${formatBytes(summary.bytes)}, ${summary.files} file${summary.files === 1 ? '' : 's'}) to ${opts.output}`);
       if (g.verbose) status(g, `peak engine memory: ${runtime().memory.peakBytes} bytes`);
     });

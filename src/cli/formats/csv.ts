@@ -11,8 +11,8 @@ import { Schema, field } from '../../types/schema.js';
 import { columnFromJs } from '../../types/values.js';
 import type { Column } from '../../types/column.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { inferTextType, parseTextCell, columnCells } from './cells.js';
-import { TEXT_CHUNK, type BatchSource, type Sink } from './source.js';
+import { inferTextType, parseTextCell } from './cells.js';
+import { type BatchSource, type Sink, writeTextLines } from './source.js';
 
 /** Options of the CSV reader. */
 export interface CsvReadOptions {
@@ -141,32 +141,17 @@ export async function writeCsv(batches: AsyncIterable<Batch>, schema: Schema, si
   const d = options.delimiter ?? ',';
   const needsQuote = new RegExp(`[${d.replace(/[\\\]^-]/g, '\\$&')}"\\r\\n]|^\\s|\\s$`);
   const quote = (s: string) => (s === '' || needsQuote.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
-  let buf = options.header === false ? '' : schema.names.map(quote).join(d) + '\n';
-  let rows = 0;
-  for await (const batch of batches) {
-    try {
-      const cols = batch.columns.map(columnCells);
-      for (let r = 0; r < batch.numRows; r++) {
-        let line = '';
-        for (let c = 0; c < cols.length; c++) {
-          if (c > 0) line += d;
-          const v = cols[c]![r];
-          if (v === null || v === undefined) continue;
-          line += typeof v === 'string' ? quote(v) : textOf(v);
-        }
-        buf += line + '\n';
-        if (buf.length >= TEXT_CHUNK) {
-          await sink.write(buf);
-          buf = '';
-        }
-      }
-      rows += batch.numRows;
-    } finally {
-      batch.release();
+  const head = options.header === false ? '' : schema.names.map(quote).join(d) + '\n';
+  return writeTextLines(batches, sink, head, (cols, r) => {
+    let line = '';
+    for (let c = 0; c < cols.length; c++) {
+      if (c > 0) line += d;
+      const v = cols[c]![r];
+      if (v === null || v === undefined) continue;
+      line += typeof v === 'string' ? quote(v) : textOf(v);
     }
-  }
-  if (buf) await sink.write(buf);
-  return rows;
+    return line;
+  });
 }
 
 /** Text of a non-string cell (numbers as JavaScript prints them; NaN, Infinity spelled out). */

@@ -14,8 +14,8 @@ import { Schema, field } from '../../types/schema.js';
 import { columnFromJs } from '../../types/values.js';
 import type { Column } from '../../types/column.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { columnCells, inferTextType, parseTextCell } from './cells.js';
-import { TEXT_CHUNK, type BatchSource, type Sink } from './source.js';
+import { inferTextType, parseTextCell } from './cells.js';
+import { type BatchSource, type Sink, writeTextLines } from './source.js';
 
 /** Options of the JSON-lines reader. */
 export interface JsonlReadOptions {
@@ -143,30 +143,14 @@ function toBatch(rows: readonly { obj: Obj; line: number }[], schema: Schema, pa
 export async function writeJsonl(batches: AsyncIterable<Batch>, schema: Schema, sink: Sink): Promise<number> {
   const keys = schema.names.map((n) => JSON.stringify(n) + ':');
   const exact = schema.fields.map((f) => f.type.kind === 'int64' || f.type.kind === 'decimal');
-  let buf = '';
-  let rows = 0;
-  for await (const batch of batches) {
-    try {
-      const cols = batch.columns.map(columnCells);
-      for (let r = 0; r < batch.numRows; r++) {
-        let line = '{';
-        for (let c = 0; c < cols.length; c++) {
-          if (c > 0) line += ',';
-          line += keys[c]! + jsonValue(cols[c]![r], exact[c]!);
-        }
-        buf += line + '}\n';
-        if (buf.length >= TEXT_CHUNK) {
-          await sink.write(buf);
-          buf = '';
-        }
-      }
-      rows += batch.numRows;
-    } finally {
-      batch.release();
+  return writeTextLines(batches, sink, '', (cols, r) => {
+    let line = '{';
+    for (let c = 0; c < cols.length; c++) {
+      if (c > 0) line += ',';
+      line += keys[c]! + jsonValue(cols[c]![r], exact[c]!);
     }
-  }
-  if (buf) await sink.write(buf);
-  return rows;
+    return line + '}';
+  });
 }
 
 function jsonValue(v: unknown, exactNumber: boolean): string {

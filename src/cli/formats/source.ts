@@ -4,6 +4,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Batch } from '../../types/batch.js';
+import { columnCells } from './cells.js';
 import type { Schema } from '../../types/schema.js';
 
 /** A stream of batches with its schema. `totalRows` when known up front (Parquet footers). */
@@ -45,3 +46,35 @@ export function stdoutSink(): Sink {
 
 /** Chunks of text are collected to about this many characters before a write. */
 export const TEXT_CHUNK = 1 << 20;
+
+/**
+ * Writes batches (consumed: each is released) as text to `sink`: `head` first, then `line(cells, r)`
+ * plus a newline per row, where `cells` are the batch's columns as JS values (columnCells); the text
+ * goes out in chunks of about TEXT_CHUNK characters. Returns the rows written.
+ */
+export async function writeTextLines(
+  batches: AsyncIterable<Batch>,
+  sink: Sink,
+  head: string,
+  line: (cells: readonly unknown[][], r: number) => string,
+): Promise<number> {
+  let buf = head;
+  let rows = 0;
+  for await (const batch of batches) {
+    try {
+      const cols = batch.columns.map(columnCells);
+      for (let r = 0; r < batch.numRows; r++) {
+        buf += line(cols, r) + '\n';
+        if (buf.length >= TEXT_CHUNK) {
+          await sink.write(buf);
+          buf = '';
+        }
+      }
+      rows += batch.numRows;
+    } finally {
+      batch.release();
+    }
+  }
+  if (buf) await sink.write(buf);
+  return rows;
+}
