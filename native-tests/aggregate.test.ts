@@ -9,6 +9,7 @@ import { type CellValue, columnFromJs, columnToJs, formatDecimal, parseDecimal }
 import { MemoryReservation, WasmBuffer } from '../src/wasm/memory.js';
 import { runtime } from '../src/wasm/runtime.js';
 import { mulberry32 } from '../test/helpers/random.js';
+import { sparkCompare } from './support.js';
 
 // ------------------------------------------------------------------------------------------------
 // Random data
@@ -97,31 +98,6 @@ function asOutput(type: DataType, v: unknown): unknown {
   }
 }
 
-/** Spark's ordering of two non-null values of `type`: NaN is the largest double. */
-function compare(type: DataType, a: unknown, b: unknown): number {
-  switch (type.kind) {
-    case 'float32':
-    case 'float64': {
-      const x = a as number;
-      const y = b as number;
-      if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
-      if (Number.isNaN(y)) return -1;
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
-    case 'utf8':
-      return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string));
-    case 'decimal':
-      return Number(parseDecimal(a as string, type.scale) - parseDecimal(b as string, type.scale));
-    case 'boolean':
-      return Number(a) - Number(b);
-    case 'int64':
-    case 'timestamp':
-      return a! < b! ? -1 : a! > b! ? 1 : 0;
-    default:
-      return a! < b! ? -1 : a! > b! ? 1 : 0;
-  }
-}
-
 function groupIdsRef(keyCols: readonly unknown[][], n: number): { ids: number[]; firstRow: number[] } {
   const map = new Map<string, number>();
   const ids: number[] = [];
@@ -182,7 +158,7 @@ function aggregateRef(fn: AggregateFunction, type: DataType | null, values: unkn
         for (const v of nonNull) {
           if (best === null) best = v;
           else {
-            const c = compare(t, v, best);
+            const c = sparkCompare(t, v, best);
             if (fn === 'min' ? c < 0 : c > 0) best = v;
           }
         }
