@@ -14,7 +14,7 @@ const root = new URL('..', import.meta.url).pathname;
 // Every kernel family, in slot order. A family keeps its slot for good (appending is safe;
 // reordering would move static data under modules built earlier).
 const FAMILIES = ['convert', 'hash', 'partition', 'take', 'compare', 'boolean', 'arith', 'cast', 'math',
-  'strings', 'dates', 'aggregate', 'join', 'sort', 'window', 'string_cast', 'conditional', 'merge', 'moments'];
+  'strings', 'dates', 'aggregate', 'join', 'sort', 'window', 'string_cast', 'conditional', 'merge', 'moments', 'nested', 'parquet', 'random', 'hll', 'decimal128'];
 const SLOT = 64 * 1024;
 const MAX_SLOTS = 32;
 const families = readdirSync(join(root, 'assembly')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));

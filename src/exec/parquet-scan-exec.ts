@@ -73,7 +73,7 @@ export class ParquetScanExec extends PhysicalOperator {
         }
         continue;
       }
-      const reader = await ParquetFileReader.open(file.path);
+      const reader = await ParquetFileReader.open(file.path, file);
       try {
         for (const rg of groups) {
           this.rowGroupsRead++;

@@ -25,6 +25,29 @@ export interface FooterRowGroup {
   readonly columns: Readonly<Record<string, ColumnStatistics>>;
   /** Byte ranges [start, end) of each column chunk by column name (for tests and diagnostics). */
   readonly chunkRanges: Readonly<Record<string, readonly [number, number]>>;
+  /** How each column chunk is stored, by column name (what the page decoder needs). */
+  readonly chunks: Readonly<Record<string, ColumnChunkLayout>>;
+}
+
+/** The storage of one column chunk: where its pages are and how they are encoded. */
+export interface ColumnChunkLayout {
+  /** Byte range [start, end) of the chunk's pages (dictionary page first when there is one). */
+  readonly start: number;
+  readonly end: number;
+  /** Parquet CompressionCodec (0 uncompressed, 1 Snappy, 2 gzip, 3 LZO, 4 Brotli, 5 LZ4, 6 Zstd, 7 LZ4 raw). */
+  readonly codec: number;
+  /** Parquet physical type (0 BOOLEAN ... 7 FIXED_LEN_BYTE_ARRAY). */
+  readonly physical: number;
+  /** Byte length of FIXED_LEN_BYTE_ARRAY values (0 otherwise). */
+  readonly typeLength: number;
+  /** The column is OPTIONAL (pages carry definition levels). */
+  readonly optional: boolean;
+  /** Values (rows, for a flat column) in the chunk. */
+  readonly numValues: number;
+  /** Timestamp unit multiplier to microseconds (1 micros, 1000 millis, -1000 nanos = divide). */
+  readonly tsScale: number;
+  /** The data is unsigned in Parquet (widened to the next signed Kindling type). */
+  readonly unsigned: boolean;
 }
 
 /** What the footer of one file says. */
@@ -90,9 +113,10 @@ export async function readParquetFooter(path: string): Promise<ParquetFooter> {
 // ---------------------------------------------------------------------------------------------
 // Thrift compact protocol: a generic decoder into field-id maps.
 
-type ThriftValue = number | bigint | boolean | Uint8Array | ThriftValue[] | ThriftStruct;
+/** A decoded Thrift value. */
+export type ThriftValue = number | bigint | boolean | Uint8Array | ThriftValue[] | ThriftStruct;
 /** A decoded struct: field id -> value. */
-type ThriftStruct = Map<number, ThriftValue>;
+export type ThriftStruct = Map<number, ThriftValue>;
 
 const T_BOOL_TRUE = 1;
 const T_BOOL_FALSE = 2;
@@ -107,8 +131,10 @@ const T_SET = 10;
 const T_MAP = 11;
 const T_STRUCT = 12;
 
-class CompactReader {
-  private pos = 0;
+/** A generic Thrift compact-protocol decoder (structs into field-id maps). */
+export class CompactReader {
+  /** Bytes consumed so far. */
+  pos = 0;
   private depth = 0;
   constructor(private readonly buf: Uint8Array) {}
 
@@ -215,11 +241,13 @@ class CompactReader {
 // ---------------------------------------------------------------------------------------------
 // Parquet structs.
 
-const num = (s: ThriftStruct, id: number): number | undefined => {
+/** Field `id` of a decoded struct as a number (undefined when absent). */
+export const num = (s: ThriftStruct, id: number): number | undefined => {
   const v = s.get(id);
   return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
 };
-const struct = (s: ThriftStruct, id: number): ThriftStruct | undefined => {
+/** Field `id` of a decoded struct as a struct (undefined when absent). */
+export const struct = (s: ThriftStruct, id: number): ThriftStruct | undefined => {
   const v = s.get(id);
   return v instanceof Map ? v : undefined;
 };
@@ -258,6 +286,10 @@ interface LeafInfo {
   readonly unsignedOrder: boolean;
   /** Timestamp unit multiplier to microseconds (1 for micros; 1000 for millis; -1000 for nanos = divide). */
   readonly tsScale: number;
+  /** Byte length of FIXED_LEN_BYTE_ARRAY values (0 otherwise). */
+  readonly typeLength: number;
+  /** Repetition OPTIONAL. */
+  readonly optional: boolean;
 }
 
 function decodeFileMetaData(meta: ThriftStruct, path: string, fileBytes: number): ParquetFooter {
@@ -284,6 +316,7 @@ function decodeFileMetaData(meta: ThriftStruct, path: string, fileBytes: number)
     if (rows === undefined) throw corrupt(`row group ${rgIndex} has no row count`);
     const columns: Record<string, ColumnStatistics> = {};
     const chunkRanges: Record<string, readonly [number, number]> = {};
+    const chunks: Record<string, ColumnChunkLayout> = {};
     let compressed = 0;
     let uncompressed = 0;
     for (const ccv of list(rgv, 1)) {
@@ -300,10 +333,21 @@ function decodeFileMetaData(meta: ThriftStruct, path: string, fileBytes: number)
       const dictOffset = num(md, 11);
       const start = dictOffset !== undefined && dictOffset > 0 && dictOffset < dataOffset ? dictOffset : dataOffset;
       chunkRanges[leaf.name] = [start, start + c];
+      chunks[leaf.name] = {
+        start,
+        end: start + c,
+        codec: num(md, 4) ?? 0,
+        physical: leaf.physical,
+        typeLength: leaf.typeLength,
+        optional: leaf.optional,
+        numValues: num(md, 5) ?? rows,
+        tsScale: leaf.tsScale,
+        unsigned: leaf.unsignedOrder && (leaf.physical === Physical.INT32 || leaf.physical === Physical.INT64),
+      };
       const st = struct(md, 12);
       columns[leaf.name] = decodeStatistics(leaf, st);
     }
-    return { numRows: rows, compressedBytes: compressed, uncompressedBytes: uncompressed, columns, chunkRanges };
+    return { numRows: rows, compressedBytes: compressed, uncompressedBytes: uncompressed, columns, chunkRanges, chunks };
   });
   const createdBy = text(meta, 6);
   return {
@@ -396,7 +440,7 @@ function leafInfo(e: ThriftStruct, path: string): LeafInfo {
     default:
       throw unsupported(`#${physical}`);
   }
-  return { name, type, physical: physical!, unsignedOrder, tsScale };
+  return { name, type, physical: physical!, unsignedOrder, tsScale, typeLength: num(e, 2) ?? 0, optional: num(e, 3) !== 0 };
 }
 
 /** Decodes a chunk's Statistics struct into CellValues (undefined where absent or not trustworthy). */
