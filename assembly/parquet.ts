@@ -360,3 +360,150 @@ export function first_bad_index(src: usize, validity: usize, n: i32, limit: i32)
   }
   return -1;
 }
+
+// ------------------------------------------------------------------------------------------------
+// DELTA_BINARY_PACKED (and the byte-array encodings built on it), written by Parquet v2 writers.
+// ------------------------------------------------------------------------------------------------
+
+/** Reads a zigzag varint as i64; -1 in `okOut` (an i32 slot) when truncated. */
+function zigzag(p: usize, end: usize, posOut: usize, okOut: usize): i64 {
+  let result: u64 = 0;
+  let shift: u64 = 0;
+  while (p < end && shift < 70) {
+    const b = <u64>load<u8>(p);
+    p++;
+    result |= (b & 0x7f) << shift;
+    if ((b & 0x80) == 0) {
+      store<usize>(posOut, p);
+      store<i32>(okOut, 1);
+      return <i64>(result >> 1) ^ -<i64>(result & 1);
+    }
+    shift += 7;
+  }
+  store<i32>(okOut, 0);
+  return 0;
+}
+
+/** Bits [bit, bit + bitWidth) of the little-endian bit stream at `p` (bitWidth <= 64); `p` must have 9 readable bytes from `bit >> 3` unless `safe`. */
+@inline
+function unpack64(p: usize, bit: usize, bitWidth: u64, end: usize): u64 {
+  if (bitWidth == 0) return 0;
+  const at = p + (bit >> 3);
+  const shift = <u64>(bit & 7);
+  let v: u64;
+  if (at + 9 <= end) {
+    v = load<u64>(at) >> shift;
+    if (shift + bitWidth > 64) v |= <u64>load<u8>(at + 8) << (64 - shift);
+  } else {
+    v = 0;
+    for (let b: u64 = 0; b < bitWidth; b++) {
+      const bb = bit + <usize>b;
+      v |= <u64>((load<u8>(p + (bb >> 3)) >> <u8>(bb & 7)) & 1) << b;
+    }
+  }
+  return bitWidth == 64 ? v : v & ((<u64>1 << bitWidth) - 1);
+}
+
+/**
+ * Decodes `n` values of DELTA_BINARY_PACKED into int32 (`is64` 0) or int64 (`is64` 1) at `dst`.
+ * Returns the bytes consumed (the position after the last miniblock that holds values), or a
+ * negative error code. Arithmetic wraps like the writer's (two's complement).
+ */
+export function delta_binary_packed_decode(src: usize, srcLen: i32, n: i32, is64: i32, dst: usize): i32 {
+  const end = src + <usize>srcLen;
+  const pos = memory.data(8);
+  const ok = memory.data(4);
+  const blockSize = varint(src, end, pos);
+  if (blockSize < 0) return E_TRUNCATED;
+  let p = load<usize>(pos);
+  const miniblocks = varint(p, end, pos);
+  if (miniblocks <= 0) return E_TRUNCATED;
+  p = load<usize>(pos);
+  const total = varint(p, end, pos);
+  if (total < 0) return E_TRUNCATED;
+  p = load<usize>(pos);
+  let value = zigzag(p, end, pos, ok);
+  if (!load<i32>(ok)) return E_TRUNCATED;
+  p = load<usize>(pos);
+  if (<i64>n > total) return E_TRUNCATED;
+  if (blockSize % 128 != 0 || blockSize == 0 || (blockSize / miniblocks) % 32 != 0) return E_OVERFLOW;
+  const perMini = <i32>(blockSize / miniblocks);
+  if (n == 0) return <i32>(p - src);
+  if (is64) store<i64>(dst, value);
+  else store<i32>(dst, <i32>value);
+  let done = 1;
+  while (done < n) {
+    const minDelta = zigzag(p, end, pos, ok);
+    if (!load<i32>(ok)) return E_TRUNCATED;
+    p = load<usize>(pos);
+    const widths = p;
+    if (p + <usize>miniblocks > end) return E_TRUNCATED;
+    p += <usize>miniblocks;
+    for (let m = 0; m < <i32>miniblocks && done < n; m++) {
+      const bw = <u64>load<u8>(widths + <usize>m);
+      if (bw > 64) return E_OVERFLOW;
+      const bytes = <usize>perMini * <usize>bw / 8;
+      if (p + bytes > end) return E_TRUNCATED;
+      const take = min(perMini, n - done);
+      for (let i = 0; i < take; i++) {
+        value += minDelta + <i64>unpack64(p, <usize>i * <usize>bw, bw, p + bytes);
+        if (is64) store<i64>(dst + (<usize>done << 3), value);
+        else store<i32>(dst + (<usize>done << 2), <i32>value);
+        done++;
+      }
+      p += bytes;
+    }
+  }
+  return <i32>(p - src);
+}
+
+/**
+ * Offsets (count + 1 int32s from 0) as prefix sums of `count` int32 lengths at `lengths`. Returns
+ * the total, or -1 when a length is negative or the total exceeds `maxTotal`.
+ */
+export function lengths_to_offsets(lengths: usize, count: i32, maxTotal: i32, dst: usize): i32 {
+  let at: i64 = 0;
+  store<i32>(dst, 0);
+  for (let i = 0; i < count; i++) {
+    const len = load<i32>(lengths + (<usize>i << 2));
+    if (len < 0) return -1;
+    at += <i64>len;
+    if (at > <i64>maxTotal) return -1;
+    store<i32>(dst + ((<usize>i + 1) << 2), <i32>at);
+  }
+  return <i32>at;
+}
+
+/**
+ * DELTA_BYTE_ARRAY reconstruction: value i is the first `prefix[i]` bytes of value i - 1 followed
+ * by suffix i (`suffixOffsets` into `suffixBytes`). Writes offsets (count + 1) and bytes (capacity
+ * `cap`). Returns the total bytes, or -1 when a prefix is longer than the previous value or the
+ * output exceeds `cap`.
+ */
+export function delta_byte_array_build(prefixes: usize, suffixOffsets: usize, suffixBytes: usize, count: i32, dstOffsets: usize, dstBytes: usize, cap: i32): i32 {
+  let at: usize = 0;
+  let prevStart: usize = 0;
+  let prevLen: i32 = 0;
+  store<i32>(dstOffsets, 0);
+  for (let i = 0; i < count; i++) {
+    const prefix = load<i32>(prefixes + (<usize>i << 2));
+    const sStart = load<i32>(suffixOffsets + (<usize>i << 2));
+    const sLen = load<i32>(suffixOffsets + ((<usize>i + 1) << 2)) - sStart;
+    if (prefix < 0 || prefix > prevLen || sLen < 0) return -1;
+    if (<i64>at + <i64>prefix + <i64>sLen > <i64>cap) return -1;
+    memory.copy(dstBytes + at, dstBytes + prevStart, <usize>prefix);
+    memory.copy(dstBytes + at + <usize>prefix, suffixBytes + <usize>sStart, <usize>sLen);
+    prevStart = at;
+    prevLen = prefix + sLen;
+    at += <usize>prevLen;
+    store<i32>(dstOffsets + ((<usize>i + 1) << 2), <i32>at);
+  }
+  return <i32>at;
+}
+
+/** Sum of `count` int32s (the output size of DELTA_BYTE_ARRAY prefixes), as f64 to stay exact. */
+export function sum_i32(src: usize, count: i32): f64 {
+  let s: i64 = 0;
+  for (let i = 0; i < count; i++) s += <i64>load<i32>(src + (<usize>i << 2));
+  return <f64>s;
+}

@@ -324,3 +324,73 @@ describe('expand_fixed, first_bad_index, narrow and widen', () => {
     expect(body('first_bad_index')).toMatch(/i32x4\.ge_u/);
   });
 });
+
+describe('DELTA_BINARY_PACKED and the delta byte-array helpers', () => {
+  /** Reference encoder: one block of 128 values in 4 miniblocks of 32, bit widths as needed. */
+  function encodeDelta(values: bigint[]): Uint8Array {
+    const zz = (v: bigint) => {
+      let u = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+      const out: number[] = [];
+      do {
+        let b = Number(u & 0x7fn);
+        u >>= 7n;
+        if (u > 0n) b |= 0x80;
+        out.push(b);
+      } while (u > 0n);
+      return out;
+    };
+    const out: number[] = [...varint(128), ...varint(4), ...varint(values.length), ...zz(values[0] ?? 0n)];
+    for (let start = 1; start < values.length; start += 128) {
+      const deltas = values.slice(start, start + 128).map((v, i) => BigInt.asIntN(64, v - values[start + i - 1]!));
+      const min = deltas.reduce((a, b) => (b < a ? b : a));
+      out.push(...zz(min));
+      const minis: bigint[][] = [0, 1, 2, 3].map((m) => deltas.slice(m * 32, m * 32 + 32).map((d) => BigInt.asUintN(64, d - min)));
+      const widths = minis.map((ms) => ms.reduce((w, d) => Math.max(w, d.toString(2).length * (d > 0n ? 1 : 0)), 0));
+      out.push(...widths);
+      minis.forEach((ms, m) => {
+        if (ms.length === 0) return;
+        let acc = 0n;
+        let bits = 0;
+        for (let i = 0; i < 32; i++) {
+          acc |= (ms[i] ?? 0n) << BigInt(bits);
+          bits += widths[m]!;
+        }
+        for (let b = 0; b < (32 * widths[m]!) / 8; b++) out.push(Number((acc >> BigInt(8 * b)) & 0xffn));
+      });
+    }
+    return Uint8Array.from(out);
+  }
+
+  it('decodes int64 and int32 sequences with wrapping deltas and every miniblock width', () => {
+    const rnd = mulberry32(23);
+    for (const n of [1, 2, 31, 129, 300]) {
+      const values = Array.from({ length: n }, (_, i) => (i % 50 === 7 ? -(2n ** 63n) : BigInt(Math.floor(rnd() * 2 ** 40)) * (rnd() < 0.5 ? -1n : 1n)));
+      const enc = encodeDelta(values);
+      withBytes(enc, (ptr, len) =>
+        rt.withScratch(n * 8, (dst) => {
+          expect(k.delta_binary_packed_decode!(ptr, len, n, 1, dst)).toBeGreaterThan(0);
+          expect(Array.from(mem.i64(dst, n))).toEqual(values);
+          expect(k.delta_binary_packed_decode!(ptr, len - 1, n, 1, dst)).toBeLessThan(0);
+        }),
+      );
+      const small = values.map((v) => BigInt.asIntN(32, v));
+      withBytes(encodeDelta(small), (ptr, len) =>
+        rt.withScratch(n * 4, (dst) => {
+          expect(k.delta_binary_packed_decode!(ptr, len, n, 0, dst)).toBeGreaterThan(0);
+          expect(Array.from(mem.i32(dst, n))).toEqual(small.map(Number));
+        }),
+      );
+    }
+  });
+
+  it('rejects negative lengths, overruns and prefixes longer than the previous value', () => {
+    withBytes(new Uint8Array(Int32Array.from([2, -1, 3]).buffer), (p) => rt.withScratch(16, (o) => expect(k.lengths_to_offsets!(p, 3, 100, o)).toBe(-1)));
+    withBytes(new Uint8Array(Int32Array.from([2, 4, 3]).buffer), (p) => rt.withScratch(16, (o) => expect(k.lengths_to_offsets!(p, 3, 8, o)).toBe(-1)));
+    // prefixes [0, 3]: the first value has 2 bytes, so a 3-byte prefix is impossible.
+    withBytes(new Uint8Array(Int32Array.from([0, 3]).buffer), (pre) =>
+      withBytes(new Uint8Array(Int32Array.from([0, 2, 3]).buffer), (so) =>
+        withBytes(Uint8Array.from([97, 98, 99]), (sb) => rt.withScratch(64, (o) => expect(k.delta_byte_array_build!(pre, so, sb, 2, o, o + 16, 40)).toBe(-1))),
+      ),
+    );
+  });
+});

@@ -157,17 +157,30 @@ describe("Kindling's Parquet page decoder agrees with parquet-wasm", () => {
         const ref = await readAll(path, 'parquet-wasm', 700);
         expect(ours.rows).toEqual(ref.rows);
         expect(ours.rows[0]!.length).toBe(1500);
-        if (settings.v2 && !settings.dictionary) {
-          // Data page v2 without a dictionary: arrow-rs writes integers and strings with DELTA_*
-          // encodings, which Kindling leaves to parquet-wasm; floats and booleans stay native.
-          expect(ours.reader.chunksDecodedByKindling).toBeGreaterThan(0);
-        } else {
-          expect(ours.reader.chunksDecodedByParquetWasm).toBe(0);
-          expect(ours.reader.chunksDecodedByKindling).toBeGreaterThanOrEqual(TYPES.length);
-        }
+        expect(ours.reader.chunksDecodedByParquetWasm).toBe(0);
+        expect(ours.reader.chunksDecodedByKindling).toBeGreaterThanOrEqual(TYPES.length);
       });
     }
   }
+
+  it('column encodings chosen explicitly: DELTA_LENGTH_BYTE_ARRAY strings, DELTA_BINARY_PACKED longs, BYTE_STREAM_SPLIT doubles (parquet-wasm)', async () => {
+    const batch = randomBatch(1200, 77, 0.15, false);
+    const path = join(dir, 'encodings.parquet');
+    const rb = batchToArrow(batch);
+    batch.release();
+    const props = new pw.WriterPropertiesBuilder()
+      .setCompression(pw.Compression.SNAPPY)
+      .setDictionaryEnabled(false)
+      .setColumnEncoding('s', pw.Encoding.DELTA_LENGTH_BYTE_ARRAY)
+      .setColumnEncoding('i64', pw.Encoding.DELTA_BINARY_PACKED)
+      .setColumnEncoding('f64', pw.Encoding.BYTE_STREAM_SPLIT)
+      .build();
+    writeFileSync(path, pw.writeParquet(pw.Table.fromIPCStream(arrow.tableToIPC(new arrow.Table([rb]), 'stream')), props));
+    const ours = await readAll(path, 'kindling', 500);
+    expect(ours.rows).toEqual((await readAll(path, 'parquet-wasm', 500)).rows);
+    expect(ours.reader.chunksDecodedByParquetWasm).toBe(1); // f64 only
+    expect(ours.reader.chunksDecodedByKindling).toBe(TYPES.length - 1);
+  });
 
   it('REQUIRED columns (no definition levels)', async () => {
     const batch = randomBatch(999, 7, 0, false);

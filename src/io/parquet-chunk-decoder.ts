@@ -4,9 +4,10 @@
  * page); everything per value (Snappy decompression, definition levels, dictionary indices, PLAIN
  * values, scatter of non-null values to rows, type conversion) is a kernel of assembly/parquet.ts.
  *
- * It covers what Parquet writers produce by default for flat schemas (PLAIN and dictionary
- * encodings, data pages v1 and v2, uncompressed and Snappy). Anything else (other codecs, DELTA_*
- * or BYTE_STREAM_SPLIT encodings, INT96, binary decimals) is reported as unsupported so the caller
+ * It covers what Parquet writers produce for flat schemas (PLAIN, dictionary, RLE booleans and the
+ * DELTA_BINARY_PACKED / DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY encodings of v2 writers; data
+ * pages v1 and v2; uncompressed and Snappy). Anything else (other codecs, BYTE_STREAM_SPLIT, INT96,
+ * binary or wide decimals) is reported as unsupported so the caller
  * decodes that chunk with parquet-wasm instead; a chunk that claims a supported layout but is
  * corrupt raises a KindlingIOError naming the file, row group and column.
  *
@@ -33,6 +34,9 @@ const enum Encoding {
   PLAIN = 0,
   PLAIN_DICTIONARY = 2,
   RLE = 3,
+  DELTA_BINARY_PACKED = 5,
+  DELTA_LENGTH_BYTE_ARRAY = 6,
+  DELTA_BYTE_ARRAY = 7,
   RLE_DICTIONARY = 8,
 }
 
@@ -354,6 +358,16 @@ class ChunkDecoder {
       return pg.rows;
     } else if (pg.encoding === Encoding.RLE && this.layout.physical === Physical.BOOLEAN) {
       dense = this.rleBooleans(pg.ptr, pg.len, present);
+    } else if (pg.encoding === Encoding.DELTA_BINARY_PACKED && (this.layout.physical === Physical.INT32 || this.layout.physical === Physical.INT64)) {
+      const width = this.layout.physical === Physical.INT32 ? 4 : 8;
+      dense = this.rt.withScratch(Math.max(1, present) * width, (tmp) => {
+        this.deltaPacked(pg.ptr, pg.len, present, width, tmp);
+        return this.plainColumn(tmp, present * width, present);
+      });
+    } else if (pg.encoding === Encoding.DELTA_LENGTH_BYTE_ARRAY && this.layout.physical === Physical.BYTE_ARRAY) {
+      dense = this.deltaLengthByteArray(pg.ptr, pg.len, present).column;
+    } else if (pg.encoding === Encoding.DELTA_BYTE_ARRAY && this.layout.physical === Physical.BYTE_ARRAY) {
+      dense = this.deltaByteArray(pg.ptr, pg.len, present);
     } else return undefined;
     try {
       this.parts.push(pg.validity ? this.expand(dense, pg.validity, pg.rows, pg.nullCount) : dense.retain());
@@ -424,6 +438,58 @@ class ChunkDecoder {
       default:
         throw this.corrupt(`physical type ${this.layout.physical} reached the page decoder`);
     }
+  }
+
+  /** Decodes `count` DELTA_BINARY_PACKED values of `width` bytes into `dst`; returns the bytes consumed. */
+  private deltaPacked(ptr: number, len: number, count: number, width: number, dst: number): number {
+    const used = this.k.delta_binary_packed_decode!(ptr, len, count, width === 8 ? 1 : 0, dst);
+    if (used < 0) throw this.corrupt(`its DELTA_BINARY_PACKED values are invalid (code ${used})`);
+    return used;
+  }
+
+  /** DELTA_LENGTH_BYTE_ARRAY: delta-packed lengths, then the concatenated bytes. */
+  private deltaLengthByteArray(ptr: number, len: number, count: number): { column: Column; consumed: number } {
+    const mem = this.mem;
+    const offsets = WasmBuffer.allocate(mem, (count + 1) * 4);
+    try {
+      const { used, total } = this.rt.withScratch(Math.max(1, count) * 4, (lengths) => {
+        const used = this.deltaPacked(ptr, len, count, 4, lengths);
+        const total = this.k.lengths_to_offsets!(lengths, count, len - used, offsets.ptr);
+        if (total < 0) throw this.corrupt('its byte array lengths overrun the page');
+        return { used, total };
+      });
+      const bytes = WasmBuffer.allocate(mem, Math.max(1, total));
+      this.convert.copy_bytes!(bytes.ptr, ptr + used, total);
+      return { column: new Column(this.f.type, count, bytes, null, offsets, 0), consumed: used + total };
+    } catch (e) {
+      offsets.release();
+      throw e;
+    }
+  }
+
+  /** DELTA_BYTE_ARRAY: delta-packed prefix lengths, then the suffixes as DELTA_LENGTH_BYTE_ARRAY. */
+  private deltaByteArray(ptr: number, len: number, count: number): Column {
+    const mem = this.mem;
+    return this.rt.withScratch(Math.max(1, count) * 4, (prefixes) => {
+      const used = this.deltaPacked(ptr, len, count, 4, prefixes);
+      const suffixes = this.deltaLengthByteArray(ptr + used, len - used, count).column;
+      try {
+        const suffixTotal = mem.i32(suffixes.offsetsPtr, count + 1)[count]!;
+        const total = this.k.sum_i32!(prefixes, count) + suffixTotal;
+        if (total > 0x7fffffff) throw this.corrupt('its DELTA_BYTE_ARRAY values exceed 2 GiB');
+        const offsets = WasmBuffer.allocate(mem, (count + 1) * 4);
+        const bytes = WasmBuffer.allocate(mem, Math.max(1, total));
+        const got = this.k.delta_byte_array_build!(prefixes, suffixes.offsetsPtr, suffixes.valuesPtr, count, offsets.ptr, bytes.ptr, total);
+        if (got < 0) {
+          offsets.release();
+          bytes.release();
+          throw this.corrupt('a DELTA_BYTE_ARRAY prefix is longer than the value before it');
+        }
+        return new Column(this.f.type, count, bytes, null, offsets, 0);
+      } finally {
+        suffixes.release();
+      }
+    });
   }
 
   /** RLE-encoded booleans (data page v2): a 4-byte length, then the hybrid with bit width 1. */
