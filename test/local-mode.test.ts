@@ -3,7 +3,8 @@
  * calling thread) and `local[2]` (two executor threads: stages, shuffles, broadcasts) give the same
  * rows, whatever the batch size; stages and tasks show in the job report; failed tasks are retried
  * from their lineage (a throw, a trapped kernel, a dead thread) and a task that always fails ends
- * the job with its own error after spark.task.maxFailures attempts.
+ * the job with its own error after spark.task.maxFailures attempts; executors' operator budgets
+ * follow spark.executor.memory × spark.memory.fraction.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -214,12 +215,32 @@ describe('executor memory', () => {
   it('spark.executor.memory caps each executor thread’s wasm memory, and the job fails with a clear error', async () => {
     const s = new SparkSession(new RuntimeConfig(), 'executor-memory', 'local[2]');
     s.conf.set('spark.executor.memory', '65m');
+    // Operators' budget above the cap (else executor memory × spark.memory.fraction makes them spill).
+    s.conf.set('spark.kindling.operatorMemory', '2g');
     s.conf.set('spark.task.maxFailures', 1);
     try {
       const f = await facts(s);
       // Grouping a 6000 x 6000 cross product by both ids needs far more than the 1 MiB above the initial 64 MiB.
       const pairs = f.crossJoin(f.select(F.col('id').alias('id2'))).groupBy('id', 'id2').count();
       await expect(pairs.collect()).rejects.toThrow(/WasmOutOfMemoryError.*spark\.executor\.memory/s);
+    } finally {
+      s.stop();
+    }
+  });
+});
+
+describe('spark.memory.fraction', () => {
+  it('an executor’s operators get spark.executor.memory × spark.memory.fraction', async () => {
+    const s = new SparkSession(new RuntimeConfig(), 'memory-fraction', 'local[2]');
+    s.conf.set('spark.executor.memory', '100m');
+    s.conf.set('spark.memory.fraction', '0.00001');
+    s.conf.set('spark.task.maxFailures', 1);
+    try {
+      const budget = Math.floor(100 * 1024 ** 2 * 0.00001);
+      await expect((await facts(s)).groupBy('id').count().collect()).rejects.toMatchObject({ name: 'MemoryBudgetExceededError', operator: 'HashAggregate', budgetBytes: budget });
+      // An explicit operator budget wins.
+      s.conf.set('spark.kindling.operatorMemory', '64m');
+      expect(await (await facts(s)).groupBy('id').count().count()).toBe(6000);
     } finally {
       s.stop();
     }

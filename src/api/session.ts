@@ -19,7 +19,8 @@ import { CacheManager, type CacheComputer, decodeBlockRelations } from '../cache
 import { coresOfMaster } from '../scheduler/master-url.js';
 import { ExecutorPool } from '../executor/executor-pool.js';
 import { DagScheduler, describeStages } from '../scheduler/dag-scheduler.js';
-import { distributionOptions, faultInjection, maxTaskFailures } from '../scheduler/distribution-config.js';
+import { cacheMemoryBudget, distributionOptions, executorOperatorBudget, faultInjection, localityWaitMs, maxTaskFailures, shuffleMemoryBudget } from '../scheduler/distribution-config.js';
+import { BlockManager } from '../shuffle/block-manager.js';
 import { type JobReport, formatJobReport } from '../scheduler/job-report.js';
 
 /**
@@ -60,9 +61,15 @@ export class SparkSession {
 
   /** Persisted DataFrames (`df.persist()`, `df.cache()`). */
   readonly cacheManager = new CacheManager(
-    () => parseBytes(this.conf.get('spark.kindling.cache.memory', '1g')!, 'spark.kindling.cache.memory'),
+    () => cacheMemoryBudget(this.conf),
     () => this.conf.spillDirectory,
   );
+
+  /** The driver's shuffle blocks (in memory within the shuffle budget, else spilled to spark.local.dir). */
+  readonly blockManager = new BlockManager({
+    budgetBytes: () => shuffleMemoryBudget(this.conf, this.cacheManager.bytesInMemory),
+    directory: () => this.conf.spillDirectory,
+  });
 
   /** The temporary views of this session (`createOrReplaceTempView`, `CREATE TEMP VIEW`). */
   readonly catalog: Catalog = new Catalog();
@@ -186,12 +193,14 @@ export class SparkSession {
       await this.pool,
       distributionOptions(this.conf, this.cores),
       {
-        conf: { batchSize: ctx.batchSize, operatorMemoryBudget: ctx.operatorMemoryBudget, fuseFilterIntoAggregate: planner.fuseFilterIntoAggregate !== false, spillDirectory: ctx.spillDirectory },
+        conf: { batchSize: ctx.batchSize, operatorMemoryBudget: executorOperatorBudget(this.conf), fuseFilterIntoAggregate: planner.fuseFilterIntoAggregate !== false, spillDirectory: ctx.spillDirectory },
         maxFailures: maxTaskFailures(this.conf),
         fault: faultInjection(this.conf),
         showProgress: this.conf.get('spark.ui.showConsoleProgress') !== 'false',
+        localityWaitMs: localityWaitMs(this.conf),
       },
       planner,
+      this.blockManager,
     );
   }
 
@@ -264,8 +273,8 @@ export function parseSchemaDDL(ddl: string): Schema {
   let depth = 0;
   let cur = '';
   for (const ch of ddl) {
-    if (ch === '(') depth++;
-    if (ch === ')') depth--;
+    if (ch === '(' || ch === '<') depth++;
+    if (ch === ')' || ch === '>') depth--;
     if (ch === ',' && depth === 0) {
       parts.push(cur);
       cur = '';

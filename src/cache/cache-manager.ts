@@ -6,21 +6,22 @@
  *
  * Partitions are Arrow IPC blocks, one per task of the job that computed them, so a cached
  * DataFrame keeps its parallelism on `local[N]`; blocks live in shared memory (every executor reads
- * them without a copy) or, by storage level and budget, in files under `spark.local.dir`, read back
- * when a job needs them. On `local[1]` the memory level keeps wasm batches directly.
+ * them without a copy) or, by storage level and budget (`spark.kindling.cache.memory`, by default
+ * `spark.driver.memory` × `spark.memory.fraction` × `spark.memory.storageFraction`), in files under
+ * `spark.local.dir` that the tasks (or, on one thread, the driver) read when a job needs them. On `local[1]` the memory level keeps wasm batches directly.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Batch } from '../types/batch.js';
 import { type LocalRelation, type LogicalPlan, outputOf, transformPlanDown } from '../plan/logical-plan.js';
-import { type IpcBlock, blockBytes, cacheable, decodeBlock, encodeBatches, toShared } from '../shuffle/ipc-blocks.js';
+import { type IpcBlock, blockBytes, blockSize, blockStream, cacheable, decodeBlock, encodeBatches } from '../shuffle/ipc-blocks.js';
 import { blockRelation, relationBlocks } from '../scheduler/plan-codec.js';
 import { schemaOf } from '../scheduler/stage-planner.js';
 import type { StorageLevel } from './storage-level.js';
 
 /** Where one cached partition is. */
-type StoredBlock = { readonly memory: IpcBlock } | { readonly file: string; readonly numRows: number; readonly cacheId?: string };
+type StoredBlock = { readonly memory: IpcBlock } | { readonly file: string; readonly fileBytes: number; readonly numRows: number; readonly cacheId?: string };
 
 /** A persisted plan: its level and, once computed, its partitions. */
 interface CacheEntry {
@@ -149,13 +150,14 @@ function writeBlocks(dir: string, blocks: readonly IpcBlock[]): StoredBlock[] {
   mkdirSync(dir, { recursive: true });
   return blocks.map((b, i) => {
     const file = join(dir, `part-${i}.arrow`);
-    writeFileSync(file, b.bytes);
-    return { file, numRows: b.numRows, cacheId: b.cacheId };
+    writeFileSync(file, blockStream(b));
+    return { file, fileBytes: blockSize(b), numRows: b.numRows, cacheId: b.cacheId };
   });
 }
 
+/** The block a task reads: in memory, or its file (the executor reads the file itself; the driver never loads it). */
 function loadBlock(b: StoredBlock): IpcBlock {
-  return 'memory' in b ? b.memory : { bytes: toShared(readFileSync(b.file)), numRows: b.numRows, cacheId: b.cacheId };
+  return 'memory' in b ? b.memory : { bytes: new Uint8Array(0), numRows: b.numRows, file: b.file, fileBytes: b.fileBytes, ...(b.cacheId ? { cacheId: b.cacheId } : {}) };
 }
 
 /** One block of a single-threaded computation's batches (which it releases). */

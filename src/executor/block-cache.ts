@@ -6,7 +6,7 @@
  */
 import type { Batch } from '../types/batch.js';
 import type { Schema } from '../types/schema.js';
-import { type IpcBlock, decodeBlock } from '../shuffle/ipc-blocks.js';
+import { type IpcBlock, blockSize, decodeBlock } from '../shuffle/ipc-blocks.js';
 
 interface Entry {
   readonly batches: Batch[];
@@ -30,7 +30,7 @@ export class BlockCache {
       this.entries.set(id, e);
     } else {
       const batches = decodeBlock(block, schema);
-      e = { batches, bytes: block.bytes.byteLength };
+      e = { batches, bytes: blockSize(block) };
       this.entries.set(id, e);
       this.bytes += e.bytes;
       this.evict(id);

@@ -3,6 +3,10 @@
  * for a free executor, posts the task and resolves with its response; if the thread dies while it
  * runs the task (a crash, an out-of-memory abort), the promise rejects with ExecutorLostError and a
  * fresh thread replaces the dead one. Idle threads do not keep the process alive.
+ *
+ * Locality (Spark's delay scheduling): a task may name a preferred executor (the one that keeps the
+ * in-memory split it reads decoded, see block-cache.ts); it waits for that executor up to a locality
+ * wait, then takes any free one.
  */
 import { Worker } from 'node:worker_threads';
 import { ExecutionError } from '../errors.js';
@@ -12,6 +16,24 @@ import { workerBundle } from './worker-bundle.js';
 /** The thread running a task died before answering. */
 export class ExecutorLostError extends ExecutionError {}
 
+
+/** A task waiting for an executor. */
+interface Waiter {
+  /** The executor it prefers, if any. */
+  readonly preferred?: number;
+  /** True once it takes any executor (no preference, or its locality wait is over). */
+  anyExecutor: boolean;
+  timer?: NodeJS.Timeout;
+  resolve(index: number): void;
+}
+
+/** Where a task would like to run. */
+export interface Placement {
+  /** Preferred executor index (taken modulo the pool size). */
+  readonly preferred?: number;
+  /** How long to wait for it before taking any free executor, ms. */
+  readonly waitMs?: number;
+}
 
 interface Slot {
   worker: Worker;
@@ -24,7 +46,7 @@ interface Slot {
 /** A fixed-size pool of executor threads. */
 export class ExecutorPool {
   private readonly slots: Slot[] = [];
-  private readonly waiting: ((index: number) => void)[] = [];
+  private readonly waiting: Waiter[] = [];
   private closed = false;
   /** Threads started so far (replacements included). */
   started = 0;
@@ -42,10 +64,10 @@ export class ExecutorPool {
     return new ExecutorPool(size, await workerBundle(), options);
   }
 
-  /** Runs `req` on the next free executor. */
-  async submit(req: TaskRequest): Promise<TaskResponse> {
+  /** Runs `req` on the next free executor (its preferred one, if free within the locality wait). */
+  async submit(req: TaskRequest, placement: Placement = {}): Promise<TaskResponse> {
     if (this.closed) throw new ExecutionError('the executors were stopped (SparkSession.stop)');
-    const index = await this.acquire();
+    const index = await this.acquire(placement);
     try {
       const slot = this.slots[index]!;
       await slot.ready;
@@ -64,14 +86,36 @@ export class ExecutorPool {
     await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
-  /** Waits for a free executor and claims it; returns its index. */
-  private acquire(): Promise<number> {
+  /** Waits for a free executor (the preferred one, for up to the locality wait) and claims it; returns its index. */
+  private acquire(placement: Placement): Promise<number> {
+    const preferred = placement.preferred === undefined ? undefined : placement.preferred % this.size;
+    const waitMs = placement.waitMs ?? 0;
+    if (preferred !== undefined && !this.slots[preferred]!.busy) {
+      this.claim(preferred);
+      return Promise.resolve(preferred);
+    }
+    const anyExecutor = preferred === undefined || waitMs <= 0;
     const free = this.slots.findIndex((s) => !s.busy);
-    if (free >= 0) {
+    if (anyExecutor && free >= 0) {
       this.claim(free);
       return Promise.resolve(free);
     }
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => {
+      const w: Waiter = { preferred, anyExecutor, resolve };
+      if (!anyExecutor) {
+        w.timer = setTimeout(() => {
+          w.anyExecutor = true;
+          const idle = this.slots.findIndex((s) => !s.busy);
+          const at = this.waiting.indexOf(w);
+          if (idle < 0 || at < 0) return;
+          this.waiting.splice(at, 1);
+          this.claim(idle);
+          resolve(idle);
+        }, waitMs);
+        w.timer.unref();
+      }
+      this.waiting.push(w);
+    });
   }
 
   private claim(index: number): void {
@@ -84,9 +128,13 @@ export class ExecutorPool {
   private release(index: number): void {
     const slot = this.slots[index]!;
     slot.pending = undefined;
-    const next = this.waiting.shift();
-    if (next) {
-      next(index);
+    // The first task that prefers this executor, else the first that takes any.
+    let at = this.waiting.findIndex((w) => w.preferred === index);
+    if (at < 0) at = this.waiting.findIndex((w) => w.anyExecutor);
+    if (at >= 0) {
+      const next = this.waiting.splice(at, 1)[0]!;
+      if (next.timer) clearTimeout(next.timer);
+      next.resolve(index);
       return;
     }
     slot.busy = false;

@@ -7,6 +7,7 @@
 import type * as arrow from 'apache-arrow';
 import { ExecutionError, MemoryBudgetExceededError } from '../errors.js';
 import { createPhysicalPlan } from '../plan/physical-planner.js';
+import { setTaskPartitionIndex } from '../functions/conditional-functions.js';
 import { hashPartition } from '../kernels/partition.js';
 import { batchToArrow } from '../types/arrow-interop.js';
 import { concatBatches } from '../kernels/take.js';
@@ -14,7 +15,7 @@ import type { Batch } from '../types/batch.js';
 import type { Schema } from '../types/schema.js';
 import { runtime } from '../wasm/runtime.js';
 import { type BlockDecoder, decodePlan } from '../scheduler/plan-codec.js';
-import { type IpcBlock, encodeRecordBatches } from '../shuffle/ipc-blocks.js';
+import { type IpcBlock, blockBytes, encodeRecordBatches } from '../shuffle/ipc-blocks.js';
 import type { TaskRequest, TaskResponse } from './task.js';
 
 /** Raised by fault injection (tests): a task failure the scheduler must retry. */
@@ -27,7 +28,7 @@ export async function runTask(req: TaskRequest, crash: () => never, blocks?: Blo
     const out = await execute(req, crash, blocks);
     const metrics = {
       rowsOut: out.reduce((s, b) => s + b.numRows, 0),
-      bytesOut: out.reduce((s, b) => s + b.bytes.byteLength, 0),
+      bytesOut: blockBytes(out),
       durationMs: performance.now() - started,
     };
     return { type: 'done', taskId: req.taskId, blocks: out, metrics };
@@ -42,7 +43,14 @@ async function execute(req: TaskRequest, crash: () => never, blocks?: BlockDecod
   const fault = req.fault && req.fault.stage === req.stageId && req.fault.partition === req.partition && req.attempt < req.fault.attempts ? req.fault : undefined;
   const { plan, batches } = decodePlan(req.plan, blocks);
   try {
-    const physical = createPhysicalPlan(plan, { fuseFilterIntoAggregate: req.conf.fuseFilterIntoAggregate });
+    // rand(seed) / randn(seed) seed their generators with seed + partition index, as Spark does.
+    setTaskPartitionIndex(req.partition);
+    let physical: ReturnType<typeof createPhysicalPlan>;
+    try {
+      physical = createPhysicalPlan(plan, { fuseFilterIntoAggregate: req.conf.fuseFilterIntoAggregate });
+    } finally {
+      setTaskPartitionIndex(0);
+    }
     const ctx = { runtime: runtime(), batchSize: req.conf.batchSize, operatorMemoryBudget: req.conf.operatorMemoryBudget, spillDirectory: req.conf.spillDirectory };
     const output = req.output;
     const buckets = new OutputBuckets(physical.schema, output.mode === 'shuffle' ? output.numPartitions : 1);

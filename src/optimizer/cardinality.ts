@@ -6,7 +6,9 @@
  *
  * Sources of facts:
  * - ParquetRelation: the footers' row counts and per-row-group min/max/null counts.
- * - LocalRelation: the batches' row counts (no column statistics).
+ * - LocalRelation: the batches' row counts, and per column the null count and, for integer, date,
+ *   timestamp, decimal and double columns, min/max computed once by the SIMD min/max kernels
+ *   (local-statistics.ts), used exactly as Parquet footers' statistics are.
  *
  * Heuristics (all documented here, all deliberately simple):
  * - NDV of a column: for integer and date columns with known min/max, `min(rows, max - min + 1)`
@@ -34,6 +36,7 @@ import { type LogicalPlan, outputOf } from '../plan/logical-plan.js';
 import type { DataType } from '../types/data-type.js';
 import type { CellValue } from '../types/values.js';
 import { parseDate } from '../types/values.js';
+import { localColumnStatistics } from './local-statistics.js';
 
 /** What is known (estimated) about one output column. */
 export interface ColumnEstimate {
@@ -88,7 +91,9 @@ function compute(plan: LogicalPlan): PlanEstimate {
       return parquetEstimate(plan);
     case 'local': {
       const rows = plan.batches.reduce((s, b) => s + b.numRows, 0);
-      return { rows, columns: new Map(plan.attributes.map((a) => [a.id, guessColumn(a, rows)])) };
+      if (rows === 0) return { rows, columns: new Map(plan.attributes.map((a) => [a.id, guessColumn(a, rows)])) };
+      const stats = localColumnStatistics(plan.batches, plan.attributes.map((a) => a.type));
+      return { rows, columns: new Map(plan.attributes.map((a, i) => [a.id, columnFromStatistics(a, rows, stats[i]!)])) };
     }
     case 'filter': {
       const c = estimatePlan(plan.child);
@@ -144,6 +149,14 @@ function compute(plan: LogicalPlan): PlanEstimate {
       const columns = new Map(c.columns);
       for (const a of outputOf(plan)) if (!columns.has(a.id)) columns.set(a.id, unknownColumn(c.rows));
       return { rows: c.rows, columns };
+    }
+    case 'generate': {
+      // explode: a guess of a few elements per row
+      const c = estimatePlan(plan.child);
+      const rows = c.rows * 4;
+      const columns = new Map(c.columns);
+      for (const a of outputOf(plan)) if (!columns.has(a.id)) columns.set(a.id, unknownColumn(rows));
+      return { rows, columns };
     }
   }
 }
@@ -426,16 +439,28 @@ function parquetEstimate(plan: Extract<LogicalPlan, { kind: 'parquet' }>): PlanE
         }
       }
     }
-    const tableRows = Math.max(1, rows);
-    let col: ColumnEstimate = guessColumn(a, rows);
-    if (partitionValues) col = { ndv: partitionValues.size, ndvKnown: true, tableRows };
-    else if (complete && min <= max) {
-      const nullFraction = nullsKnown && rows > 0 ? nulls / rows : undefined;
-      const integral = INTEGRAL.has(a.type.kind);
-      const ndv = integral ? Math.max(1, Math.min(rows, max - min + 1)) : col.ndv;
-      col = { ndv, ndvKnown: integral || col.ndvKnown, tableRows, min, max, ...(nullFraction !== undefined ? { nullFraction } : {}) };
-    } else if (nullsKnown && rows > 0) col = { ...col, nullFraction: nulls / rows };
+    const col: ColumnEstimate = partitionValues
+      ? { ndv: partitionValues.size, ndvKnown: true, tableRows: Math.max(1, rows) }
+      : columnFromStatistics(a, rows, { ...(complete ? { min, max } : {}), ...(nullsKnown ? { nullCount: nulls } : {}) });
     columns.set(a.id, col);
   }
   return { rows, columns };
+}
+
+/**
+ * The estimate of a base-table column from its statistics (Parquet footers or an in-memory
+ * relation's): min/max give the range and, for integers and dates, NDV min(rows, max - min + 1);
+ * a null count gives the null fraction.
+ */
+function columnFromStatistics(a: AttributeRef, rows: number, st: { readonly min?: number; readonly max?: number; readonly nullCount?: number }): ColumnEstimate {
+  const tableRows = Math.max(1, rows);
+  const col = guessColumn(a, rows);
+  const nullFraction = st.nullCount !== undefined && rows > 0 ? st.nullCount / rows : undefined;
+  const { min, max } = st;
+  if (min !== undefined && max !== undefined && min <= max) {
+    const integral = INTEGRAL.has(a.type.kind);
+    const ndv = integral ? Math.max(1, Math.min(rows, max - min + 1)) : col.ndv;
+    return { ndv, ndvKnown: integral || col.ndvKnown, tableRows, min, max, ...(nullFraction !== undefined ? { nullFraction } : {}) };
+  }
+  return nullFraction !== undefined ? { ...col, nullFraction } : col;
 }

@@ -4,7 +4,7 @@
  * reduce task merges them. Only aggregates whose state merges with another aggregate are split:
  * sum (sum of sums), count and count(*) (sum of counts), min, max, first, avg over non-decimal
  * input (a double sum and a count, divided at the end, as Spark's Average buffer) and avg over
- * decimal input (an int64 unscaled sum and a count, merged by the internal avg_merge, see
+ * decimal input (an int128 unscaled sum and a count, merged by the internal avg_merge, see
  * splitDecimalAvg), count_if (sum of counts), bool_and / bool_or, and the statistical aggregates
  * (their mergeable moment states, see splitMergeable). Anything else (DISTINCT aggregates,
  * max_by / min_by, ...) returns null, and the caller shuffles the raw rows instead, which is
@@ -17,6 +17,7 @@ import { toAttribute } from '../plan/logical-plan.js';
 import { exprKey } from '../plan/analyzer.js';
 import { typeOfResolved } from '../plan/typing.js';
 import { mergeableStateNames } from '../kernels/moments.js';
+import { DEFAULT_RSD, hllPrecision, hllWords } from '../kernels/hll.js';
 
 /** An aggregate split into its map side and its reduce side. */
 export interface AggregateSplit {
@@ -49,14 +50,12 @@ function castIfNeeded(e: Expr, target: Expr): Expr {
 }
 
 /**
- * avg over decimal(p, s): partial avg_sum_state(x) (the raw int64 unscaled sum AvgAccumulator keeps,
- * null when empty or when it left int64) and count(x); final avg_merge(sum_state, count_state,
- * overflowed) adds them up and finishes exactly like avg(x): the precision-(p + 10, at most 18)
- * check applies to the total sum, so a partial sum beyond it that later comes back in range
- * (negative values) gives the same result as one pass. Only a partial whose int64 sum overflowed is
- * flagged (sum state null, count > 0): its group's result is null, as a one-pass avg whose running
- * sum leaves int64 (Spark: null on overflow, non-ANSI). Whether an intermediate sum overflows
- * depends on the row order, in Spark too; without such overflow the result is bit-identical.
+ * avg over decimal(p, s): partial avg_sum_state(x) (the exact int128 unscaled sum AvgAccumulator
+ * keeps, typed decimal(38, s); null when empty or when it overflowed int128) and count(x); final
+ * avg_merge(sum_state, count_state, overflowed, NULL of x's type) adds them up and finishes exactly
+ * like avg(x): the precision-(p + 10, at most 38) check applies to the total sum, so a partial sum
+ * beyond it that later comes back in range (negative values) gives the same result as one pass. A
+ * partial whose sum overflowed is flagged (sum state null, count > 0): its group's result is null.
  */
 function splitDecimalAvg(arg: Expr): CallSplit {
   return {
@@ -68,7 +67,10 @@ function splitDecimalAvg(arg: Expr): CallSplit {
         left: { kind: 'unary', op: 'isNull', child: sum! },
         right: { kind: 'binary', op: '>', left: count!, right: { kind: 'literal', value: 0n, type: DataTypes.Long } },
       };
-      return { kind: 'agg', fn: 'avg_merge', arg: sum!, extraArgs: [count!, overflowed], ignoreNulls: false };
+      // The fourth argument, a typed NULL, carries the input's decimal(p, s): the result type and the
+      // sum precision check (p + 10) depend on p, which the int128 sum state's type does not keep.
+      const inputType: Expr = { kind: 'literal', value: null, type: typeOfResolved(arg).type };
+      return { kind: 'agg', fn: 'avg_merge', arg: sum!, extraArgs: [count!, overflowed, inputType], ignoreNulls: false };
     },
   };
 }
@@ -81,6 +83,18 @@ function splitDecimalAvg(arg: Expr): CallSplit {
  * formulas (`mergeStates`) and finishes as the original function. Doubles merged in another order
  * than one pass: equal up to rounding (as Spark's partial aggregation).
  */
+/**
+ * approx_count_distinct(x[, rsd]): the partial side outputs the HLL++ register words (bigint state
+ * columns, Spark's buffer layout), the final side merges them register-wise (kernels/hll.ts). The
+ * rsd must be a literal (it fixes the number of words); otherwise raw rows are shuffled.
+ */
+function splitApproxCountDistinct(c: AggregateCall): CallSplit | null {
+  const rsd = c.extraArgs?.[0];
+  if (rsd && (rsd.kind !== 'literal' || rsd.value === null)) return null;
+  const p = hllPrecision(rsd ? Number(rsd.value) : DEFAULT_RSD);
+  return splitMergeable(c, hllWords(p));
+}
+
 function splitMergeable(c: AggregateCall, numStates: number): CallSplit {
   const { prettyName: _pretty, ...plain } = c;
   return {
@@ -98,6 +112,7 @@ function splitCall(c: AggregateCall): CallSplit | null {
   if (c.distinct) return null;
   const stateNames = mergeableStateNames(c.fn);
   if (stateNames) return splitMergeable(c, stateNames.length);
+  if (c.fn === 'approx_count_distinct') return splitApproxCountDistinct(c);
   if (c.extraArgs?.length) return null;
   switch (c.fn) {
     case 'count_if':

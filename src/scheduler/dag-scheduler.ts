@@ -5,6 +5,12 @@
  * the nodes that cannot be partitioned (ORDER BY, LIMIT, ...) itself, over the gathered output of
  * their children. A LIMIT over partitioned input first runs a local limit (or top-k under ORDER BY)
  * in every task, so the driver only merges small results.
+ *
+ * Shuffle map outputs go to the session's block manager (src/shuffle/block-manager.ts) as each map
+ * task finishes: in memory while they fit the shuffle budget, else in files under `spark.local.dir`
+ * that the reduce tasks read. A shuffle's blocks are released once the stage that reads them has
+ * finished (a later reader recomputes them from lineage), and every block of a job, files
+ * included, when the job ends, whether it succeeded or failed.
  */
 import type { Batch } from '../types/batch.js';
 import type { ExecContext } from '../exec/operator.js';
@@ -13,6 +19,7 @@ import { type LogicalPlan, type LocalRelation, outputOf, planChildren, withChild
 import type { ExecutorPool } from '../executor/executor-pool.js';
 import type { TaskOutput } from '../executor/task.js';
 import { type IpcBlock, cacheable, decodeBlock, encodeBatches } from '../shuffle/ipc-blocks.js';
+import type { BlockManager, BlockScope } from '../shuffle/block-manager.js';
 import { type Dependency, type DistributionOptions, StagePlanner, type TaskSet, mapFragments, schemaOf } from './stage-planner.js';
 import { runStage, type TaskSchedulerOptions } from './task-scheduler.js';
 import type { JobReport, StageReport } from './job-report.js';
@@ -41,11 +48,12 @@ export class DagScheduler {
     private readonly distribution: DistributionOptions,
     private readonly tasks: TaskSchedulerOptions,
     private readonly planner: PlannerOptions,
+    private readonly blockManager: BlockManager,
   ) {}
 
   /** Runs `plan` (optimized) and streams its result batches (owned by the consumer). */
   async *execute(plan: LogicalPlan, ctx: ExecContext): AsyncGenerator<Batch> {
-    const job = new Job(nextJobId++, this.pool, this.tasks);
+    const job = new Job(nextJobId++, this.pool, this.tasks, this.blockManager.scope());
     this.lastJob = job.report;
     const stages = new StagePlanner(this.distribution);
     const held: Batch[] = [];
@@ -73,7 +81,7 @@ export class DagScheduler {
     const stages = new StagePlanner(this.distribution);
     const top = stages.distribute(plan);
     if (top) {
-      const job = new Job(nextJobId++, this.pool, this.tasks);
+      const job = new Job(nextJobId++, this.pool, this.tasks, this.blockManager.scope());
       this.lastJob = job.report;
       try {
         return (await job.run(top, { mode: 'result' }, 'result')).map((perTask) => perTask[0]!);
@@ -141,6 +149,7 @@ class Job {
     id: number,
     private readonly pool: ExecutorPool,
     private readonly tasks: TaskSchedulerOptions,
+    private readonly blocks: BlockScope,
   ) {
     this.report = { jobId: id, executors: pool.size, stages: [], wallMs: 0, startedAt: this.started };
     this.progress = new JobProgress(this.report, tasks.showProgress ?? true);
@@ -162,7 +171,20 @@ class Job {
     };
     this.report.stages.push(stage);
     this.progress.stageSubmitted(set.numTasks);
-    return runStage(this.pool, stage.stageId, (i) => set.fragment(i), set.numTasks, output, this.tasks, stage);
+    const accept = output.mode === 'shuffle' ? (b: readonly IpcBlock[]) => this.blocks.putAll(b) : undefined;
+    const out = await runStage(this.pool, stage.stageId, (i) => set.fragment(i), set.numTasks, output, this.tasks, stage, accept);
+    // The shuffles this stage read are done with: free their blocks now, not at the end of the job.
+    for (const d of set.deps) if (d.kind === 'shuffle') this.releaseShuffle(d);
+    return out;
+  }
+
+  /** Frees a shuffle's blocks; a stage that reads it later runs its map stage again (lineage). */
+  private releaseShuffle(d: Extract<Dependency, { kind: 'shuffle' }>): void {
+    const blocks = d.blocks;
+    if (!blocks) return;
+    this.running.delete(d);
+    d.blocks = undefined;
+    this.blocks.releaseBlocks(blocks.flat());
   }
 
   private dependency(d: Dependency): Promise<void> {
@@ -181,7 +203,9 @@ class Job {
     return p;
   }
 
+  /** Ends the job: stops its progress bar and releases its blocks (memory and files). */
   finish(): void {
+    this.blocks.release();
     this.progress.stop();
     this.report.wallMs = performance.now() - this.started;
   }

@@ -59,6 +59,24 @@ function encodeValue(v: unknown): unknown {
   return out;
 }
 
+/** The blocks an encoded plan's relations hold (in tree order). */
+export function encodedBlocks(encoded: EncodedPlan): IpcBlock[] {
+  const out: IpcBlock[] = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || v instanceof Uint8Array || v instanceof Date) return;
+    if (Array.isArray(v)) return v.forEach(walk);
+    const obj = v as Record<string, unknown>;
+    if ('$blocks' in obj) {
+      out.push(...(obj.$blocks as IpcBlock[]));
+      return;
+    }
+    if ('$schema' in obj) return;
+    for (const x of Object.values(obj)) walk(x);
+  };
+  walk(encoded.tree);
+  return out;
+}
+
 /** How an executor turns a block into batches (its BlockCache, or a plain decode). */
 export interface BlockDecoder {
   batches(block: IpcBlock, schema: Schema): Batch[];
@@ -103,7 +121,8 @@ function decodeValue(v: unknown, batches: Batch[], cache: BlockDecoder): unknown
       mine.push(...decoded);
       batches.push(...decoded);
     }
-    return { kind: 'local', attributes: obj.attributes, schema, batches: mine };
+    // The relation's attribute ids count too (a broadcast side may be referenced nowhere else).
+    return { kind: 'local', attributes: decodeValue(obj.attributes, batches, cache), schema, batches: mine };
   }
   const out: Record<string, unknown> = {};
   for (const [k, x] of Object.entries(obj)) out[k] = decodeValue(x, batches, cache);

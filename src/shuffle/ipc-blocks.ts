@@ -5,16 +5,27 @@
  * task is the same memory. Copies happen only at the wasm edges (out of the writer's wasm memory,
  * into the reader's), as for any Arrow data (see src/types/arrow-interop.ts).
  */
+import { readFileSync } from 'node:fs';
 import * as arrow from 'apache-arrow';
+import { KindlingIOError } from '../errors.js';
 import type { Batch } from '../types/batch.js';
 import type { Schema } from '../types/schema.js';
 import { batchFromArrow, batchToArrow, toArrowSchema } from '../types/arrow-interop.js';
 import { concatBatches } from '../kernels/take.js';
 
-/** One Arrow IPC stream (schema + record batches), in shared memory. */
+/**
+ * One Arrow IPC stream (schema + record batches), in shared memory, or, once the driver's block
+ * manager spilled it (src/shuffle/block-manager.ts), in a file under `spark.local.dir` that the
+ * reading thread opens itself.
+ */
 export interface IpcBlock {
+  /** The stream; empty when the block is in `file`. */
   readonly bytes: Uint8Array;
   readonly numRows: number;
+  /** The file holding the stream (an Arrow IPC stream file), when the block was spilled. */
+  readonly file?: string;
+  /** Size of the stream in `file`, bytes. */
+  readonly fileBytes?: number;
   /**
    * Set on blocks that many tasks read (in-memory tables, broadcasts, cached DataFrames): an
    * executor keeps their decoded batches (block-cache.ts) instead of decoding them per task.
@@ -83,10 +94,25 @@ export function encodeRowSplits(schema: Schema, batches: readonly Batch[], n: nu
   return splits.map((rbs) => encodeRecordBatches(schema, rbs));
 }
 
+/** The bytes of a block's stream: in memory, or read from its file. */
+export function blockStream(block: IpcBlock): Uint8Array {
+  if (block.file === undefined) return block.bytes;
+  try {
+    return readFileSync(block.file);
+  } catch (e) {
+    throw new KindlingIOError(`cannot read the spilled block '${block.file}' (${block.numRows} rows; spark.local.dir): ${String(e)}`);
+  }
+}
+
+/** Size of a block's stream in bytes, wherever it is. */
+export function blockSize(block: IpcBlock): number {
+  return block.file === undefined ? block.bytes.byteLength : (block.fileBytes ?? 0);
+}
+
 /** Decodes a block into wasm-resident batches of `schema` (owned by the caller); empty batches are dropped. */
 export function decodeBlock(block: IpcBlock, schema: Schema): Batch[] {
   if (block.numRows === 0) return [];
-  const table = arrow.tableFromIPC(block.bytes);
+  const table = arrow.tableFromIPC(blockStream(block));
   const out: Batch[] = [];
   try {
     for (const rb of table.batches) if (rb.numRows > 0) out.push(batchFromArrow(rb, schema));
@@ -97,7 +123,7 @@ export function decodeBlock(block: IpcBlock, schema: Schema): Batch[] {
   return out;
 }
 
-/** Total bytes of some blocks. */
+/** Total bytes of some blocks' streams (in memory or in files). */
 export function blockBytes(blocks: readonly IpcBlock[]): number {
-  return blocks.reduce((s, b) => s + b.bytes.byteLength, 0);
+  return blocks.reduce((s, b) => s + blockSize(b), 0);
 }

@@ -56,6 +56,27 @@ export function liveSpillFiles(): string[] {
   return [...live];
 }
 
+/**
+ * Creates `directory` if missing (remembered for removal at exit when it ends up empty) and returns
+ * a fresh path in it for a file named after `label` (used by SpillFile and the shuffle block manager).
+ */
+export function newSpillPath(directory: string, label: string, extension = 'arrows'): string {
+  installExitHook();
+  if (mkdirSync(directory, { recursive: true }) !== undefined) createdDirs.add(directory);
+  return join(directory, `${label}-${process.pid}-${threadId}-${Date.now().toString(36)}-${counter++}.${extension}`);
+}
+
+/** Registers a file written outside SpillFile: removed at process exit unless `untrackSpillPath` was called. */
+export function trackSpillPath(path: string): void {
+  installExitHook();
+  live.add(path);
+}
+
+/** Forgets a file registered by `trackSpillPath` (after the caller deleted it). */
+export function untrackSpillPath(path: string): void {
+  live.delete(path);
+}
+
 /** Bytes read from a spill file at a time. */
 const READ_CHUNK = 1 << 16;
 
@@ -102,8 +123,7 @@ export class SpillFile {
   ) {
     installExitHook();
     try {
-      if (mkdirSync(directory, { recursive: true }) !== undefined) createdDirs.add(directory);
-      this.path = join(directory, `${label}-${process.pid}-${threadId}-${Date.now().toString(36)}-${counter++}.arrows`);
+      this.path = newSpillPath(directory, label);
       this.fd = openSync(this.path, 'wx');
     } catch (e) {
       throw new KindlingIOError(`cannot create a spill file in '${directory}' (spark.local.dir): ${String(e)}`);
