@@ -80,36 +80,6 @@ export function agg_sum_f64(gids: usize, vals: usize, validity: usize, n: i32, s
   sum_grouped<f64, f64>(gids, vals, validity, n, sums, seen);
 }
 
-// @ts-ignore: decorator
-@inline function pow10(p: i32): i64 {
-  let r: i64 = 1;
-  for (let i = 0; i < p; i++) r *= 10;
-  return r;
-}
-
-/**
- * Decimal sum into int64 unscaled sums. Like Spark, whose intermediate sum may exceed the result
- * precision (it is checked when the sum is finished, fin_sum_dec), only leaving int64 (Spark: 38
- * digits) is final: seen = 2 for good and the result is null.
- */
-export function agg_sum_dec(gids: usize, vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
-  for (let i = 0; i < n; i++) {
-    if (validity != 0 && load<u8>(validity + <usize>i) == 0) continue;
-    const g = <usize>load<i32>(gids + (<usize>i << 2));
-    const st = load<u8>(seen + g);
-    if (st == 2) continue;
-    const s = load<i64>(sums + (g << 3));
-    const x = load<i64>(vals + (<usize>i << 3));
-    const r = s + x;
-    if (((s ^ r) & (x ^ r)) < 0) {
-      store<u8>(seen + g, 2);
-    } else {
-      store<i64>(sums + (g << 3), r);
-      store<u8>(seen + g, 1);
-    }
-  }
-}
-
 /** Ungrouped int32 sum (SIMD): sums[0] += the non-null values, seen[0] = 1 if there was one. */
 export function agg_sum_all_i32(vals: usize, validity: usize, n: i32, sums: usize, seen: usize): void {
   let acc0 = i64x2.splat(0);
@@ -717,59 +687,6 @@ export function fin_avg_f64(sums: usize, counts: usize, start: i32, count: i32, 
     const c = load<i64>(counts + (g << 3));
     const ok: u8 = c != 0 ? 1 : 0;
     store<f64>(dst + (<usize>j << 3), ok ? load<f64>(sums + (g << 3)) / <f64>c : 0);
-    store<u8>(dstValid + <usize>j, ok);
-    nulls += 1 - <i32>ok;
-  }
-  return nulls;
-}
-
-/** Decimal sums: null for empty or overflowed groups and sums beyond `precision` digits. Returns the null count. */
-export function fin_sum_dec(sums: usize, seen: usize, start: i32, count: i32, precision: i32, dst: usize, dstValid: usize): i32 {
-  const lim = pow10(precision) - 1;
-  let nulls = 0;
-  for (let j = 0; j < count; j++) {
-    const g = <usize>(start + j);
-    const s = load<i64>(sums + (g << 3));
-    const ok: u8 = load<u8>(seen + g) == 1 && s <= lim && s >= -lim ? 1 : 0;
-    store<i64>(dst + (<usize>j << 3), ok ? s : 0);
-    store<u8>(dstValid + <usize>j, ok);
-    nulls += 1 - <i32>ok;
-  }
-  return nulls;
-}
-
-/**
- * Decimal avg (Spark: the sum checked against `sumPrecision` digits, divided by the count): the
- * quotient rescaled up by 10^`up` with HALF_UP rounding; null for empty or overflowed groups or when
- * the result leaves `precision` digits. Returns the null count.
- */
-export function fin_avg_dec(
-  sums: usize, seen: usize, counts: usize, start: i32, count: i32, sumPrecision: i32, up: i32, precision: i32, dst: usize, dstValid: usize,
-): i32 {
-  const f = pow10(up);
-  const slim = pow10(sumPrecision) - 1;
-  const lim = pow10(precision) - 1;
-  let nulls = 0;
-  for (let j = 0; j < count; j++) {
-    const g = <usize>(start + j);
-    const s = load<i64>(sums + (g << 3));
-    let ok: u8 = load<u8>(seen + g) == 1 && s <= slim && s >= -slim ? 1 : 0;
-    let r: i64 = 0;
-    if (ok) {
-      const c = load<i64>(counts + (g << 3));
-      const q1 = s / c;
-      const r1 = s % c; // same sign as s
-      const t = r1 * f; // |r1| < c, and c * 10^up stays far inside int64 for any realistic row count
-      let q2 = t / c;
-      const r2 = t % c;
-      const ar2 = r2 < 0 ? -r2 : r2;
-      if (ar2 * 2 >= c) q2 += s < 0 ? -1 : 1;
-      const hi = q1 * f;
-      if (q1 != 0 && hi / f != q1) ok = 0;
-      r = hi + q2;
-      if (r > lim || r < -lim) ok = 0;
-    }
-    store<i64>(dst + (<usize>j << 3), ok ? r : 0);
     store<u8>(dstValid + <usize>j, ok);
     nulls += 1 - <i32>ok;
   }

@@ -21,6 +21,9 @@ import { andValidity } from './lib/validity';
 @inline const F_HOUR: i32 = 6;
 @inline const F_MINUTE: i32 = 7;
 @inline const F_SECOND: i32 = 8;
+@inline const F_WEEK: i32 = 9; // ISO 8601 week of year (weekofyear)
+@inline const F_DOW_ISO: i32 = 10; // 1 = Monday .. 7 = Sunday
+@inline const F_YEAROFWEEK: i32 = 11; // ISO 8601 week-numbering year
 
 // ---------------------------------------------------------------------------------------------
 // Calendar (Hinnant)
@@ -75,6 +78,14 @@ let cDay: i32 = 0;
 /** A calendar field of a day number. */
 @inline function dayField(days: i64, field: i32): i32 {
   if (field == F_DAYOFWEEK) return <i32>floorMod(days + 4, 7) + 1; // 1970-01-01 was a Thursday; 1 = Sunday
+  if (field == F_DOW_ISO) return <i32>floorMod(days + 3, 7) + 1;
+  if (field == F_WEEK || field == F_YEAROFWEEK) {
+    // ISO weeks: the week (Monday..Sunday) belongs to the year of its Thursday.
+    const thursday = days - floorMod(days + 3, 7) + 3;
+    civilFromDays(thursday);
+    if (field == F_YEAROFWEEK) return <i32>cYear;
+    return <i32>((thursday - daysFromCivil(cYear, 1, 1)) / 7) + 1;
+  }
   civilFromDays(days);
   if (field == F_YEAR) return <i32>cYear;
   if (field == F_MONTH) return cMonth;
@@ -99,7 +110,7 @@ export function ts_field(src: usize, n: i32, field: i32, dst: usize): void {
   for (let i = 0; i < n; i++) {
     const us = load<i64>(src + (<usize>i << 3));
     let r: i32;
-    if (field >= F_HOUR) {
+    if (field >= F_HOUR && field <= F_SECOND) {
       const secOfDay = floorMod(us, MICROS_PER_DAY) / MICROS_PER_SECOND;
       r = field == F_HOUR ? <i32>(secOfDay / 3600) : field == F_MINUTE ? <i32>(secOfDay / 60 % 60) : <i32>(secOfDay % 60);
     } else r = dayField(floorDiv(us, MICROS_PER_DAY), field);
@@ -621,4 +632,149 @@ export function format_timestamp(src: usize, validity: usize, n: i32, dstOff: us
 /** Bytes per row that format_date / format_timestamp may write. */
 export function max_formatted_bytes(): i32 {
   return MAX_FORMATTED;
+}
+
+// ---------------------------------------------------------------------------------------------
+// add_months, last_day, trunc, date_trunc, make_date, months_between, next_day (functions helper)
+// ---------------------------------------------------------------------------------------------
+
+/** The day `months` months after `days` with the day of month clamped to the target month's length. */
+@inline function addMonths(days: i64, months: i64): i64 {
+  civilFromDays(days);
+  const total = cYear * 12 + <i64>(cMonth - 1) + months;
+  const y = floorDiv(total, 12);
+  const m = <i32>(total - y * 12) + 1;
+  const dim = daysInMonth(y, m);
+  return daysFromCivil(y, m, cDay < dim ? cDay : dim);
+}
+
+/** Spark's `add_months(date, months)`: dst[i] = add_months(src[i], months[i]) (date32, int32 months). */
+export function add_months(src: usize, months: usize, n: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<i32>(dst + o, <i32>addMonths(<i64>load<i32>(src + o), <i64>load<i32>(months + o)));
+  }
+}
+
+/** Spark's `last_day(date)`: the last day of the month of src[i]. */
+export function last_day(src: usize, n: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    civilFromDays(<i64>load<i32>(src + o));
+    store<i32>(dst + o, <i32>daysFromCivil(cYear, cMonth, daysInMonth(cYear, cMonth)));
+  }
+}
+
+/** Truncation levels shared with src/kernels/dates.ts. */
+@inline const T_YEAR: i32 = 0;
+@inline const T_QUARTER: i32 = 1;
+@inline const T_MONTH: i32 = 2;
+@inline const T_WEEK: i32 = 3;
+@inline const T_DAY: i32 = 4;
+@inline const T_HOUR: i32 = 5;
+@inline const T_MINUTE: i32 = 6;
+@inline const T_SECOND: i32 = 7;
+@inline const T_MILLISECOND: i32 = 8;
+
+@inline function truncDays(days: i64, level: i32): i64 {
+  if (level == T_WEEK) return days - floorMod(days + 3, 7); // Monday
+  if (level >= T_DAY) return days;
+  civilFromDays(days);
+  if (level == T_YEAR) return daysFromCivil(cYear, 1, 1);
+  if (level == T_QUARTER) return daysFromCivil(cYear, ((cMonth - 1) / 3) * 3 + 1, 1);
+  return daysFromCivil(cYear, cMonth, 1);
+}
+
+/** Spark's `trunc(date, fmt)` for levels year, quarter, month, week (date32 -> date32). */
+export function trunc_date(src: usize, n: i32, level: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    store<i32>(dst + o, <i32>truncDays(<i64>load<i32>(src + o), level));
+  }
+}
+
+/** Spark's `date_trunc(fmt, ts)` in UTC (timestamp -> timestamp), levels year .. millisecond (microsecond = copy). */
+export function trunc_ts(src: usize, n: i32, level: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    const us = load<i64>(src + o);
+    let r: i64;
+    if (level <= T_DAY) r = truncDays(floorDiv(us, MICROS_PER_DAY), level) * MICROS_PER_DAY;
+    else {
+      const unit: i64 = level == T_HOUR ? 3_600_000_000 : level == T_MINUTE ? 60_000_000 : level == T_SECOND ? MICROS_PER_SECOND : level == T_MILLISECOND ? 1000 : 1;
+      r = floorDiv(us, unit) * unit;
+    }
+    store<i64>(dst + o, r);
+  }
+}
+
+/**
+ * Spark's `make_date(year, month, day)` (non-ANSI): dst[i] the date, dstValid[i] 0 when the inputs
+ * are null (valid[i] == 0) or not a date. Returns the number of null results.
+ */
+export function make_date(ys: usize, ms: usize, ds: usize, valid: usize, n: i32, dst: usize, dstValid: usize): i32 {
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const y = <i64>load<i32>(ys + o);
+    const m = load<i32>(ms + o);
+    const d = load<i32>(ds + o);
+    let ok = valid == 0 || load<u8>(valid + <usize>i) != 0;
+    ok = ok && m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+    store<i32>(dst + o, ok ? <i32>daysFromCivil(y, m, d) : 0);
+    store<u8>(dstValid + <usize>i, ok ? 1 : 0);
+    if (!ok) nulls++;
+  }
+  return nulls;
+}
+
+/**
+ * Spark's `months_between(t1, t2, roundOff)` (DateTimeUtils.monthsBetween, UTC): whole months when
+ * the days of month are equal or both are month ends, else the month difference plus the
+ * difference in seconds over 31 days; rounded to 8 digits (Math.round(x * 1e8) / 1e8) when roundOff.
+ */
+export function months_between(a: usize, b: usize, n: i32, roundOff: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const t1 = load<i64>(a + (<usize>i << 3));
+    const t2 = load<i64>(b + (<usize>i << 3));
+    const d1 = floorDiv(t1, MICROS_PER_DAY);
+    const d2 = floorDiv(t2, MICROS_PER_DAY);
+    civilFromDays(d1);
+    const y1 = cYear;
+    const m1 = cMonth;
+    const day1 = cDay;
+    const last1 = cDay == daysInMonth(cYear, cMonth);
+    civilFromDays(d2);
+    const monthDiff = <f64>((y1 - cYear) * 12 + <i64>(m1 - cMonth));
+    let r: f64;
+    if (day1 == cDay || (last1 && cDay == daysInMonth(cYear, cMonth))) r = monthDiff;
+    else {
+      const s1 = (t1 - d1 * MICROS_PER_DAY) / MICROS_PER_SECOND;
+      const s2 = (t2 - d2 * MICROS_PER_DAY) / MICROS_PER_SECOND;
+      const secondsDiff = <f64>(<i64>(day1 - cDay) * SECONDS_PER_DAY + s1 - s2);
+      r = monthDiff + secondsDiff / <f64>(<i64>31 * SECONDS_PER_DAY);
+      if (roundOff != 0) r = Math.floor(r * 1e8 + 0.5) / 1e8;
+    }
+    store<f64>(dst + (<usize>i << 3), r);
+  }
+}
+
+/**
+ * Spark's `next_day(date, dayOfWeek)`: the first date after src[i] that is weekday `dow`
+ * (DateTimeUtils.getNextDateForDayOfWeek; dow counts from Thursday: TH 0, FR 1, ..., WE 6).
+ */
+export function next_day(src: usize, n: i32, dow: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 2;
+    const d = load<i32>(src + o);
+    store<i32>(dst + o, d + 1 + (((dow - 1 - d) % 7) + 7) % 7);
+  }
+}
+
+/** EXTRACT(SECOND FROM ts): dst[i] = seconds and microseconds within the minute, as decimal(8,6) unscaled (int64). */
+export function ts_second_micros(src: usize, n: i32, dst: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>i << 3;
+    store<i64>(dst + o, floorMod(load<i64>(src + o), 60 * MICROS_PER_SECOND));
+  }
 }

@@ -148,3 +148,28 @@ export function round_dec(a: usize, av: usize, n: i32, s: i32, scale: i32, rp: i
   }
   return nulls;
 }
+
+/**
+ * greatest / least (functions helper): dst[i] = 1 when argument a is the pick of row i: b is null,
+ * or a is valid and cmp[i] (a >= b for greatest, a <= b for least, Spark's NaN ordering) holds.
+ * av / bv are validity bytes (0 = all valid); cmp and dst booleans (one byte). SIMD.
+ */
+export function greatest_pick(cmp: usize, av: usize, bv: usize, n: i32, dst: usize): void {
+  const zero = i8x16.splat(0);
+  const one = i8x16.splat(1);
+  const ones = i8x16.splat(-1);
+  let i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const o = <usize>i;
+    const c = i8x16.ne(v128.load(cmp + o), zero);
+    const va = av != 0 ? i8x16.ne(v128.load(av + o), zero) : ones;
+    const vb = av != 0 || bv != 0 ? (bv != 0 ? i8x16.ne(v128.load(bv + o), zero) : ones) : ones;
+    v128.store(dst + o, v128.and(v128.or(v128.not(vb), v128.and(va, c)), one));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i;
+    const bValid = bv == 0 || load<u8>(bv + o) != 0;
+    const aValid = av == 0 || load<u8>(av + o) != 0;
+    store<u8>(dst + o, !bValid || (aValid && load<u8>(cmp + o) != 0) ? 1 : 0);
+  }
+}

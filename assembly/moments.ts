@@ -229,7 +229,8 @@ export function comom_finish(fn: i32, start: i32, count: i32, sn: usize, sxavg: 
       switch (fn) {
         case 0: ok = n != 1.0; r = ck / (n - 1.0); break;
         case 1: r = ck / n; break;
-        case 2: ok = n != 1.0; r = ck / Math.sqrt(mY * mX); break;
+        // Spark's PearsonCorrelation divides with Catalyst's Divide: a zero divisor gives NULL.
+        case 2: ok = n != 1.0 && mY * mX != 0.0; r = ck / Math.sqrt(mY * mX); break;
         case 3: r = load<f64>(at(syavg, g)); break;
         case 4: r = load<f64>(at(sxavg, g)); break;
         case 5: r = mX; break;

@@ -507,3 +507,33 @@ export function sum_i32(src: usize, count: i32): f64 {
   for (let i = 0; i < count; i++) s += <i64>load<i32>(src + (<usize>i << 2));
   return <f64>s;
 }
+
+/**
+ * `count` big-endian two's complement integers of `typeLength` bytes to 128-bit little-endian
+ * values at `dst` (wide decimals). Returns the first index whose value does not fit in 128 bits,
+ * or -1 when all fit.
+ */
+export function be_fixed_to_i128(src: usize, count: i32, typeLength: i32, dst: usize): i32 {
+  const tl = <usize>typeLength;
+  for (let i = 0; i < count; i++) {
+    const p = src + <usize>i * tl;
+    const o = dst + (<usize>i << 4);
+    if (tl == 0) {
+      store<u64>(o, 0);
+      store<u64>(o, 0, 8);
+      continue;
+    }
+    const negative = load<i8>(p) < 0;
+    const ext: u8 = negative ? 0xff : 0;
+    // Bytes beyond the 16 kept ones must be pure sign extension (and agree with the kept sign).
+    if (tl > 16) {
+      for (let b: usize = 0; b + 16 < tl; b++) if (load<u8>(p + b) != ext) return i;
+      if ((load<i8>(p + tl - 16) < 0) != negative) return i;
+    }
+    const keep = tl > 16 ? <usize>16 : tl;
+    const from = p + tl - keep;
+    // Little-endian output: byte k of the result is byte (keep - 1 - k) of the kept big-endian tail.
+    for (let k: usize = 0; k < 16; k++) store<u8>(o + k, k < keep ? load<u8>(from + keep - 1 - k) : ext);
+  }
+  return -1;
+}

@@ -439,3 +439,272 @@ export function like_general(offsets: usize, values: usize, n: i32, tok: usize, 
     store<u8>(dst + <usize>i, ok ? 1 : 0);
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// octet_length, reverse, repeat, lpad/rpad, locate, translate, initcap (functions helper)
+// Variable-size kernels take `dstVal` == 0 as a dry run that only returns the bytes needed.
+// `valid` arguments are validity bytes (0 = all valid): null rows produce ''.
+// ---------------------------------------------------------------------------------------------
+
+@inline function rowValid(valid: usize, i: i32): bool {
+  return valid == 0 || load<u8>(valid + <usize>i) != 0;
+}
+
+/** Bytes of the UTF-8 character starting with byte `b` (1 for stray continuation bytes). */
+@inline function charBytes(b: u32): i32 {
+  if (b < 0xc0) return 1;
+  if (b < 0xe0) return 2;
+  if (b < 0xf0) return 3;
+  return 4;
+}
+
+/** dst[i] = byte length of row i << shift (octet_length: shift 0, bit_length: shift 3). SIMD. */
+export function utf8_octet_length(offsets: usize, n: i32, shift: i32, dst: usize): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const d = i32x4.sub(v128.load(offsets + (<usize>(i + 1) << 2)), v128.load(offsets + (<usize>i << 2)));
+    v128.store(dst + (<usize>i << 2), i32x4.shl(d, shift));
+  }
+  for (; i < n; i++) store<i32>(dst + (<usize>i << 2), (off(offsets, i + 1) - off(offsets, i)) << shift);
+}
+
+/**
+ * Spark's `reverse(str)`: the characters (code points) in reverse order. The output has the input's
+ * byte sizes (dstOff gets the rebased offsets). ASCII rows are reversed 16 bytes at a time (SIMD shuffle).
+ */
+export function utf8_reverse(offsets: usize, values: usize, n: i32, dstOff: usize, dstVal: usize): void {
+  const base = off(offsets, 0);
+  addI32(offsets, n + 1, -base, dstOff);
+  const ascii = rangeIsAscii(values + <usize>base, values + <usize>off(offsets, n));
+  for (let i = 0; i < n; i++) {
+    const s = values + <usize>off(offsets, i);
+    const e = values + <usize>off(offsets, i + 1);
+    let out = dstVal + <usize>(off(offsets, i) - base);
+    if (ascii) {
+      let p = e;
+      while (p - s >= 16) {
+        p -= 16;
+        v128.store(out, i8x16.shuffle(v128.load(p), v128.load(p), 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0));
+        out += 16;
+      }
+      while (p > s) {
+        p--;
+        store<u8>(out, load<u8>(p));
+        out++;
+      }
+      continue;
+    }
+    let p = e;
+    while (p > s) {
+      let q = p - 1;
+      while (q > s && isCont(load<u8>(q))) q--;
+      const len = <usize>(p - q);
+      memory.copy(out, q, len);
+      out += len;
+      p = q;
+    }
+  }
+}
+
+/**
+ * Spark's `repeat(str, times)`: the string `times[i]` times (times <= 0 gives ''); `times` is an
+ * int32 column. Returns the bytes written (or needed, dry run), as f64 so a caller sees overflow.
+ */
+export function utf8_repeat(offsets: usize, values: usize, n: i32, times: usize, valid: usize, dstOff: usize, dstVal: usize): f64 {
+  let out: i64 = 0;
+  if (dstVal != 0) setOff(dstOff, 0, 0);
+  for (let i = 0; i < n; i++) {
+    const t = rowValid(valid, i) ? load<i32>(times + (<usize>i << 2)) : 0;
+    const s = off(offsets, i);
+    const len = off(offsets, i + 1) - s;
+    if (t > 0 && len > 0) {
+      if (dstVal != 0) {
+        const src = values + <usize>s;
+        let d = dstVal + <usize>out;
+        if (len == 1) memory.fill(d, load<u8>(src), <usize>t);
+        else for (let k = 0; k < t; k++, d += <usize>len) memory.copy(d, src, <usize>len);
+      }
+      out += <i64>len * <i64>t;
+    }
+    if (dstVal != 0) setOff(dstOff, i + 1, <i32>out);
+  }
+  return <f64>out;
+}
+
+/**
+ * Spark's `lpad(str, len, pad)` (left != 0) / `rpad` (UTF8String.lpad / rpad) by characters: a string
+ * of len[i] characters or more is cut to its first len[i]; a shorter one is padded with repetitions
+ * of `pad` (padLen bytes, padChars characters); an empty pad leaves it unchanged; len <= 0 gives ''.
+ */
+export function utf8_pad(
+  offsets: usize, values: usize, n: i32, lens: usize, valid: usize, pad: usize, padLen: i32, padChars: i32, left: i32,
+  dstOff: usize, dstVal: usize,
+): f64 {
+  const bufEnd = values + <usize>off(offsets, n);
+  let out: i64 = 0;
+  if (dstVal != 0) setOff(dstOff, 0, 0);
+  for (let i = 0; i < n; i++) {
+    const len = rowValid(valid, i) ? load<i32>(lens + (<usize>i << 2)) : 0;
+    const s = values + <usize>off(offsets, i);
+    const e = values + <usize>off(offsets, i + 1);
+    const chars = countChars(s, <i32>(e - s), bufEnd);
+    const spaces = <i64>len - <i64>chars;
+    if (len <= 0) {
+      // ''
+    } else if (spaces <= 0 || padLen == 0) {
+      const cut = advanceChars(s, e, <i64>len);
+      const bytes = <i64>(cut - s);
+      if (dstVal != 0) memory.copy(dstVal + <usize>out, s, <usize>bytes);
+      out += bytes;
+    } else {
+      const count = spaces / <i64>padChars;
+      const remainChars = spaces - count * <i64>padChars;
+      const remainBytes = <i64>(advanceChars(pad, pad + <usize>padLen, remainChars) - pad);
+      const padBytes = count * <i64>padLen + remainBytes;
+      const strBytes = <i64>(e - s);
+      if (dstVal != 0) {
+        let d = dstVal + <usize>out;
+        if (left == 0) {
+          memory.copy(d, s, <usize>strBytes);
+          d += <usize>strBytes;
+        }
+        for (let k: i64 = 0; k < count; k++, d += <usize>padLen) memory.copy(d, pad, <usize>padLen);
+        memory.copy(d, pad, <usize>remainBytes);
+        d += <usize>remainBytes;
+        if (left != 0) memory.copy(d, s, <usize>strBytes);
+      }
+      out += padBytes + strBytes;
+    }
+    if (dstVal != 0) setOff(dstOff, i + 1, <i32>out);
+  }
+  return <f64>out;
+}
+
+/**
+ * Spark's `locate(substr, str, pos)` / `instr(str, substr)` (UTF8String.indexOf(v, pos - 1) + 1):
+ * dst[i] = 1-based character position of the first occurrence of sub in str at or after character
+ * starts[i] - 1 (starts == 0: from the start), 0 when absent; an empty sub gives 1; pos < 1 gives 0.
+ */
+export function utf8_locate(
+  strOff: usize, strVal: usize, subOff: usize, subVal: usize, n: i32, starts: usize, dst: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const ss = off(subOff, i);
+    const subLen = off(subOff, i + 1) - ss;
+    const sub = subVal + <usize>ss;
+    let start: i32 = 0;
+    if (starts != 0) start = load<i32>(starts + (<usize>i << 2)) - 1;
+    let r: i32 = 0;
+    if (start < 0) r = 0;
+    else if (subLen == 0) r = 1;
+    else {
+      const s = strVal + <usize>off(strOff, i);
+      const e = strVal + <usize>off(strOff, i + 1);
+      let p = s;
+      let c: i32 = 0;
+      while (p < e && c < start) {
+        p += <usize>charBytes(load<u8>(p));
+        c++;
+      }
+      const first = load<u8>(sub);
+      r = 0;
+      while (p < e) {
+        if (p + <usize>subLen > e) break;
+        if (load<u8>(p) == first && bytesEqual(p, sub, subLen)) {
+          r = c + 1;
+          break;
+        }
+        p += <usize>charBytes(load<u8>(p));
+        c++;
+      }
+    }
+    store<i32>(dst + (<usize>i << 2), r);
+  }
+}
+
+/** Decodes the code point at p (UTF-8, no validation). */
+@inline function decodeAt(p: usize, len: i32): u32 {
+  const b0 = <u32>load<u8>(p);
+  if (len == 1) return b0;
+  const b1 = <u32>load<u8>(p + 1) & 0x3f;
+  if (len == 2) return ((b0 & 0x1f) << 6) | b1;
+  const b2 = <u32>load<u8>(p + 2) & 0x3f;
+  if (len == 3) return ((b0 & 0x0f) << 12) | (b1 << 6) | b2;
+  return ((b0 & 0x07) << 18) | (b1 << 12) | (b2 << 6) | (<u32>load<u8>(p + 3) & 0x3f);
+}
+
+/**
+ * Spark's `translate(str, from, to)`: each character found in `from` is replaced by the character at
+ * the same position of `to`, or deleted when `to` is shorter. The mapping is `m` entries of three
+ * int32 at `map`: code point, replacement byte offset into `rep` (or -1 = delete), replacement
+ * byte length; entries are sorted by code point (binary search). Returns bytes written / needed.
+ */
+export function utf8_translate(
+  offsets: usize, values: usize, n: i32, valid: usize, map: usize, m: i32, rep: usize, dstOff: usize, dstVal: usize,
+): f64 {
+  let out: i64 = 0;
+  if (dstVal != 0) setOff(dstOff, 0, 0);
+  for (let i = 0; i < n; i++) {
+    if (rowValid(valid, i)) {
+      let p = values + <usize>off(offsets, i);
+      const e = values + <usize>off(offsets, i + 1);
+      while (p < e) {
+        const len = charBytes(load<u8>(p));
+        const cp = decodeAt(p, len);
+        let lo = 0;
+        let hi = m - 1;
+        let found = -1;
+        while (lo <= hi) {
+          const mid = (lo + hi) >>> 1;
+          const v = load<u32>(map + <usize>mid * 12);
+          if (v == cp) {
+            found = mid;
+            break;
+          }
+          if (v < cp) lo = mid + 1;
+          else hi = mid - 1;
+        }
+        if (found < 0) {
+          if (dstVal != 0) memory.copy(dstVal + <usize>out, p, <usize>len);
+          out += len;
+        } else {
+          const ro = load<i32>(map + <usize>found * 12 + 4);
+          if (ro >= 0) {
+            const rl = load<i32>(map + <usize>found * 12 + 8);
+            if (dstVal != 0) memory.copy(dstVal + <usize>out, rep + <usize>ro, <usize>rl);
+            out += rl;
+          }
+        }
+        p += <usize>len;
+      }
+    }
+    if (dstVal != 0) setOff(dstOff, i + 1, <i32>out);
+  }
+  return <f64>out;
+}
+
+/**
+ * Spark's `initcap` on ASCII bytes (lower-case, then upper-case every byte that starts a row or
+ * follows a space 0x20). `nBytes` bytes from src (row data starting at offsets[0]); rows are told
+ * apart by `offsets`. Non-ASCII rows are redone by the caller.
+ */
+export function ascii_initcap(offsets: usize, values: usize, n: i32, dst: usize): void {
+  const base = off(offsets, 0);
+  const total = off(offsets, n) - base;
+  ascii_case(values + <usize>base, total, dst, 0);
+  for (let i = 0; i < n; i++) {
+    const s = off(offsets, i) - base;
+    const e = off(offsets, i + 1) - base;
+    let prev: u32 = 0x20;
+    for (let j = s; j < e; j++) {
+      const c = <u32>load<u8>(dst + <usize>j);
+      if (prev == 0x20 && c >= 0x61 && c <= 0x7a) store<u8>(dst + <usize>j, <u8>(c - 32));
+      prev = c;
+    }
+  }
+}
+
+/** v[i] = 0 where valid[i] == 0 (int32 values, validity bytes). */
+export function zero_where_null_i32(v: usize, valid: usize, n: i32): void {
+  for (let i = 0; i < n; i++) if (load<u8>(valid + <usize>i) == 0) store<i32>(v + (<usize>i << 2), 0);
+}

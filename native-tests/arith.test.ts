@@ -243,14 +243,20 @@ describe('decimal arithmetic vs BigInt reference', () => {
     const r = arithmetic('*', dec, ints);
     expect(r.type).toEqual(DataTypes.decimal(16, 2));
     expect(columnToJs(r)).toEqual(['3.75', '-8.75', null, '2684354558.75']);
+    // Spark: decimal(18,0) + decimal(18,0) is decimal(19,0) (an int128 column); 38 digits overflow to null.
     const big = columnFromJs(DataTypes.decimal(18, 0), ['999999999999999999', '1']);
     const sum = arithmetic('+', big, big);
-    expect(sum.type).toEqual(DataTypes.decimal(18, 0));
-    expect(columnToJs(sum)).toEqual([null, '2']);
-    expect(sum.nullCount).toBe(1);
+    expect(sum.type).toEqual(DataTypes.decimal(19, 0));
+    expect(columnToJs(sum)).toEqual(['1999999999999999998', '2']);
+    const max38 = columnFromJs(DataTypes.decimal(38, 0), ['9'.repeat(38), '1']);
+    const sum38 = arithmetic('+', max38, max38);
+    expect(sum38.type).toEqual(DataTypes.decimal(38, 0));
+    expect(columnToJs(sum38)).toEqual([null, '2']);
+    expect(sum38.nullCount).toBe(1);
     const q = arithmetic('/', columnFromJs(DataTypes.decimal(10, 2), ['1.00', '2.00', '-1.00', '5.00']), columnFromJs(DataTypes.decimal(10, 2), ['3.00', '3.00', '3.00', '0.00']));
-    expect(q.type).toEqual(DataTypes.decimal(18, 8));
-    expect(columnToJs(q)).toEqual(['0.33333333', '0.66666667', '-0.33333333', null]);
+    expect(q.type).toEqual(DataTypes.decimal(23, 13));
+    expect(columnToJs(q)).toEqual(['0.3333333333333', '0.6666666666667', '-0.3333333333333', null]);
+    for (const c of [big, sum, max38, sum38, q]) c.release();
   });
 });
 
@@ -269,10 +275,15 @@ describe('type coercion rules', () => {
     expect(arithmeticResultType('+', D.Null, D.Integer)).toEqual(D.Integer);
     expect(arithmeticResultType('+', D.decimal(10, 2), D.decimal(12, 4))).toEqual(D.decimal(13, 4));
     expect(arithmeticResultType('*', D.decimal(10, 2), D.decimal(5, 1))).toEqual(D.decimal(16, 3));
-    expect(arithmeticResultType('/', D.decimal(10, 2), D.decimal(10, 2))).toEqual(D.decimal(18, 8));
+    expect(arithmeticResultType('/', D.decimal(10, 2), D.decimal(10, 2))).toEqual(D.decimal(23, 13));
+    expect(arithmeticResultType('/', D.decimal(10, 2), D.decimal(5, 3))).toEqual(D.decimal(19, 8));
+    expect(arithmeticResultType('/', D.decimal(38, 10), D.decimal(38, 10))).toEqual(D.decimal(38, 6));
+    expect(arithmeticResultType('+', D.Long, D.decimal(10, 2))).toEqual(D.decimal(23, 2));
+    expect(arithmeticResultType('*', D.decimal(38, 2), D.decimal(10, 0))).toEqual(D.decimal(38, 2));
     expect(arithmeticResultType('%', D.decimal(10, 2), D.decimal(5, 3))).toEqual(D.decimal(5, 3));
     expect(arithmeticResultType('+', D.Integer, D.decimal(5, 2))).toEqual(D.decimal(13, 2));
-    expect(arithmeticResultType('*', D.decimal(18, 18), D.decimal(18, 18))).toEqual(D.decimal(18, 17));
+    expect(arithmeticResultType('*', D.decimal(18, 18), D.decimal(18, 18))).toEqual(D.decimal(37, 36));
+    expect(arithmeticResultType('*', D.decimal(20, 18), D.decimal(20, 18))).toEqual(D.decimal(38, 33));
     expect(arithmeticResultType('+', D.decimal(10, 2), D.Double)).toEqual(D.Double);
     expect(() => arithmeticResultType('+', D.Boolean, D.Integer)).toThrow(AnalysisError);
     expect(() => arithmeticResultType('+', D.Date, D.Integer)).toThrow(/date.*int/);
@@ -299,10 +310,13 @@ describe('type coercion rules', () => {
   it('sum and avg result types', () => {
     expect(sumResultType(D.Integer)).toEqual(D.Long);
     expect(sumResultType(D.Float)).toEqual(D.Double);
-    expect(sumResultType(D.decimal(10, 2))).toEqual(D.decimal(18, 2));
+    expect(sumResultType(D.decimal(10, 2))).toEqual(D.decimal(20, 2));
+    expect(sumResultType(D.decimal(15, 2))).toEqual(D.decimal(25, 2));
+    expect(sumResultType(D.decimal(38, 0))).toEqual(D.decimal(38, 0));
     expect(sumResultType(D.decimal(5, 2))).toEqual(D.decimal(15, 2));
     expect(avgResultType(D.decimal(10, 2))).toEqual(D.decimal(14, 6));
-    expect(avgResultType(D.decimal(16, 15))).toEqual(D.decimal(18, 18));
+    expect(avgResultType(D.decimal(16, 15))).toEqual(D.decimal(20, 19));
+    expect(avgResultType(D.decimal(38, 36))).toEqual(D.decimal(38, 38));
     expect(avgResultType(D.Long)).toEqual(D.Double);
   });
 });

@@ -83,9 +83,13 @@ describe('math kernels', () => {
     const full = applyToColumn(D.decimal(18, 2), ['9999999999999999.99', '1.00'], (c) => round(c, 0));
     expect(full.type).toEqual(D.decimal(17, 0));
     expect(full.js).toEqual(['10000000000000000', '1']);
-    // decimal(18,0) rounded to -1 keeps precision 18: the carry out of 18 digits is NULL
-    const over = applyToColumn(D.decimal(18, 0), ['999999999999999999', '-15'], (c) => round(c, -1));
-    expect(over.type).toEqual(D.decimal(18, 0));
+    // Spark: decimal(18,0) rounded to -1 is decimal(19,0) (an int128 column), so the carry fits
+    const carry = applyToColumn(D.decimal(18, 0), ['999999999999999999', '-15'], (c) => round(c, -1));
+    expect(carry.type).toEqual(D.decimal(19, 0));
+    expect(carry.js).toEqual(['1000000000000000000', '-20']);
+    // decimal(38,0) rounded to -1 keeps precision 38: the carry out of 38 digits is NULL
+    const over = applyToColumn(D.decimal(38, 0), ['9'.repeat(38), '-15'], (c) => round(c, -1));
+    expect(over.type).toEqual(D.decimal(38, 0));
     expect(over.js).toEqual([null, '-20']);
   });
 

@@ -88,7 +88,7 @@ function refCoMoment(fn: string, ys: readonly Num[], xs: readonly Num[]): number
     case 'covar_pop':
       return c / n;
     case 'corr':
-      return n === 1 ? null : c / Math.sqrt(syy * sxx);
+      return n === 1 || syy * sxx === 0 ? null : c / Math.sqrt(syy * sxx); // Catalyst's Divide: x / 0 is NULL
     case 'regr_avgx':
       return mx;
     case 'regr_avgy':
@@ -224,7 +224,7 @@ describe('moments kernels vs a two-pass reference', () => {
     const [vs, vp, ss, sp, sk, ku, co, sl, r2] = out.results;
     expect([vs![0], vp![0], ss![0], sp![0], sk![0], ku![0], co![0], sl![0], r2![0]]).toEqual([null, 0, null, 0, null, null, null, null, null]);
     expect([vs![1], vp![1], sk![1], ku![1]]).toEqual([0, 0, null, null]);
-    expect(co![1]).toBeNaN(); // 0 / sqrt(0): Spark's corr of a constant column is NaN
+    expect(co![1]).toBe(null); // 0 / sqrt(0) with Catalyst's Divide: NULL (window.sql.out, a constant partition)
     expect(sl![1]).toBe(null); // var_pop(x) = 0
     for (const r of out.results) expect(r[2]).toBeNaN();
   });

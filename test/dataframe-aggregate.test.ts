@@ -1,7 +1,7 @@
 /**
  * End-to-end DataFrame tests against DuckDB: groupBy().agg(), the GroupedData shortcuts and global
  * aggregates. Spark's result types: sum(int) is bigint, sum(decimal(p,s)) is decimal(p+10,s), avg of
- * decimal(p,s) is decimal(p+4,s+4) (both capped at 18 digits in Kindling), count is bigint; NaN is
+ * decimal(p,s) is decimal(p+4,s+4) (both at most 38 digits), count is bigint; NaN is
  * one group and -0.0 groups with 0.0.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,8 +77,8 @@ describe('groupBy().agg()', () => {
     );
   });
 
-  it('decimal sum is exact decimal(18,2); avg is decimal(18,6) rounded HALF_UP; min/max keep the type', async () => {
-    // Spark: sum(decimal(15,2)) = decimal(25,2) and avg = decimal(19,6); Kindling caps precision at 18.
+  it('decimal sum is exact decimal(25,2); avg is decimal(19,6) rounded HALF_UP; min/max keep the type', async () => {
+    // Spark: sum(decimal(15,2)) = decimal(25,2) and avg = decimal(19,6) (int128 columns).
     // DuckDB's avg of decimals is a double, so the exact average is computed here from sum and count.
     const src = await duckQuery(env, 'SELECT k, (sum(m) * 100)::HUGEINT::VARCHAR AS su, count(m) AS c, min(m) AS mn, max(m) AS mx FROM facts GROUP BY k');
     const rows = src.rows.map(([k, su, c, mn, mx]) => {
@@ -88,7 +88,7 @@ describe('groupBy().agg()', () => {
     await checkRows(
       env,
       facts.groupBy('k').agg(F.sum('m').alias('sm'), F.avg('m').alias('am'), F.min('m').alias('mn'), F.max('m').alias('mx')),
-      { names: ['k', 'sm', 'am', 'mn', 'mx'], types: ['string', 'decimal(18,2)', 'decimal(18,6)', 'decimal(15,2)', 'decimal(15,2)'], rows },
+      { names: ['k', 'sm', 'am', 'mn', 'mx'], types: ['string', 'decimal(25,2)', 'decimal(19,6)', 'decimal(15,2)', 'decimal(15,2)'], rows },
     );
   });
 
@@ -154,7 +154,7 @@ describe('groupBy().agg()', () => {
     const aggs: [() => ReturnType<typeof F.sum>, string][] = [
       [() => F.sum('i'), 'sum(i)::BIGINT'],
       [() => F.sum('l'), 'sum(l)::BIGINT'],
-      [() => F.sum('m'), 'sum(m)::DECIMAL(18,2)'],
+      [() => F.sum('m'), 'sum(m)::DECIMAL(25,2)'],
       [() => F.sum('d'), 'sum(d)'],
       [() => F.avg('i'), 'avg(i)'],
       [() => F.count('s'), 'count(s)'],

@@ -54,7 +54,7 @@ describe('write.parquet round trips', () => {
   it('derived DataFrames (aggregate, join, expressions) and empty results round-trip', async () => {
     const agg = facts.groupBy('k').agg(F.sum('m').alias('sm'), F.count('*').alias('n'), F.max('ts').alias('mt'));
     await agg.write.parquet(out('agg'));
-    await checkQuery(env, await env.spark.read.parquet(out('agg')), 'SELECT k, sum(m)::DECIMAL(18,2) AS sm, count(*) AS n, max(ts) AS mt FROM facts GROUP BY k');
+    await checkQuery(env, await env.spark.read.parquet(out('agg')), 'SELECT k, sum(m)::DECIMAL(25,2) AS sm, count(*) AS n, max(ts) AS mt FROM facts GROUP BY k');
     const derived = facts.select(col('id'), F.upper('k').alias('u'), col('i').divide(col('g')).alias('q'), F.date_add('dt', 1).alias('d1'));
     await derived.write.parquet(out('derived'));
     await checkQuery(
@@ -266,7 +266,7 @@ describe('actions', () => {
       rows.map((r) => Object.fromEntries(names.map((n, i) => [n, r[i]]))),
       'id bigint, k string, g int, i int, l bigint, d double, m decimal(15,2), dt date, ts timestamp, b boolean, s string',
     );
-    await checkQuery(env, df.groupBy('k').agg(F.sum('m').alias('sm'), F.max('ts').alias('mt')), 'SELECT k, sum(m)::DECIMAL(18,2) AS sm, max(ts) AS mt FROM small GROUP BY k', { small: true });
+    await checkQuery(env, df.groupBy('k').agg(F.sum('m').alias('sm'), F.max('ts').alias('mt')), 'SELECT k, sum(m)::DECIMAL(25,2) AS sm, max(ts) AS mt FROM small GROUP BY k', { small: true });
   });
 });
 

@@ -45,7 +45,7 @@ function rel(name: string, rows: number, cols: Record<string, ColSpec>): Parquet
         numRows: rows,
         schema,
         partitionValues: {},
-        rowGroups: [{ index: 0, numRows: rows, columns: stats, compressedBytes: 0, uncompressedBytes: 0, chunkRanges: {} }],
+        rowGroups: [{ index: 0, numRows: rows, columns: stats, compressedBytes: 0, uncompressedBytes: 0, chunkRanges: {}, chunks: {} }],
       },
     ],
   };

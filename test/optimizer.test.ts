@@ -792,6 +792,8 @@ function evalPlan(plan: LogicalPlan, db: ReadonlyMap<number, readonly (readonly 
   };
   const go = (p: LogicalPlan) => evalPlan(p, db);
   switch (plan.kind) {
+    case 'generate':
+      throw new Error('the reference interpreter has no generators');
     case 'parquet':
     case 'local': {
       const rows = db.get(plan.attributes[0]!.id) ?? [];

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { KindlingIOError } from '../src/errors.js';
+import { KindlingIOError, NotImplementedError } from '../src/errors.js';
 import { ParquetFileReader, readParquetSchema, type PageDecoderChoice } from '../src/io/parquet-reader.js';
 import { batchToArrow } from '../src/types/arrow-interop.js';
 import { Batch } from '../src/types/batch.js';
@@ -35,6 +35,8 @@ const TYPES: Array<[string, DataType]> = [
   ['f64', DataTypes.Double],
   ['d', DataTypes.decimal(12, 2)],
   ['d18', DataTypes.decimal(18, 4)],
+  ['d38', DataTypes.decimal(38, 6)],
+  ['d20', DataTypes.decimal(20, 0)],
   ['s', DataTypes.String],
   ['dt', DataTypes.Date],
   ['ts', DataTypes.Timestamp],
@@ -59,6 +61,11 @@ function randomValue(t: DataType, rnd: () => number, lowCardinality: boolean): u
     case 'float64':
       return lowCardinality ? r / 4 : pick([NaN, -0, -Infinity, rnd() * 1e12 - 5e11, 1e-300]);
     case 'decimal':
+      if (t.precision > 18) {
+        const digits = (k: number) => Array.from({ length: k }, () => Math.floor(rnd() * 10)).join('');
+        const sign = rnd() < 0.5 ? '-' : '';
+        return lowCardinality ? `${sign}${r}${t.scale ? '.5' : ''}` : `${sign}${digits(1 + Math.floor(rnd() * (t.precision - t.scale - 1)))}${t.scale ? `.${digits(t.scale)}` : ''}`;
+      }
       return lowCardinality ? `${r}.25` : `${Math.floor(rnd() * 1e8) - 5e7}.${String(Math.floor(rnd() * 100)).padStart(2, '0')}${t.scale === 4 ? '17' : ''}`;
     case 'utf8':
       return lowCardinality ? WORDS[r] : `${pick(WORDS)}${Math.floor(rnd() * 1e6)}`;
@@ -253,8 +260,11 @@ describe("Kindling's Parquet page decoder agrees with parquet-wasm", () => {
       const path = join(dir, `broken${t}.parquet`);
       writeFileSync(path, broken);
       try {
-        await readAll(path, 'kindling', 1 << 20, false); // corrupt values may decode: only errors matter
+        // Kindling's decoder only (parquet-wasm may panic on corrupt pages); corrupt values may
+        // decode: only errors matter, and a flipped encoding id may name one it does not read.
+        await readAll(path, 'kindling-only', 1 << 20, false);
       } catch (e) {
+        if (e instanceof NotImplementedError) continue;
         expect(e, String(e)).toBeInstanceOf(KindlingIOError);
         const msg = (e as Error).message;
         expect(msg).toContain(path);

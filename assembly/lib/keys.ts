@@ -18,12 +18,15 @@
 @inline export const K_F64: i32 = 9;
 // @ts-ignore: decorator
 @inline export const K_UTF8: i32 = 16;
+// @ts-ignore: decorator
+@inline export const K_I128: i32 = 17; // int128 decimals (precision > 18): 16 bytes
 
 /** Bytes a non-string key of `kind` takes after its flag byte (4 for utf8: the length prefix). */
 // @ts-ignore: decorator
 @inline export function kind_width(kind: i32): i32 {
   if (kind == K_F32 || kind == K_UTF8) return 4;
   if (kind == K_F64) return 8;
+  if (kind == K_I128) return 16;
   return kind; // 0, 1, 2, 4, 8
 }
 
@@ -73,6 +76,10 @@ export function encode_keys(desc: usize, ncols: i32, n: i32, outOffs: usize, out
           store<i32>(q, 0);
           pos += 5;
         }
+      } else if (kind == K_I128) {
+        store<u64>(q, valid ? load<u64>(vals + (<usize>i << 4)) : 0);
+        store<u64>(q, valid ? load<u64>(vals + (<usize>i << 4), 8) : 0, 8);
+        pos += 17;
       } else if (kind == 4) {
         store<i32>(q, valid ? load<i32>(vals + (<usize>i << 2)) : 0);
         pos += 5;
@@ -143,6 +150,9 @@ export function decode_key_column(
       const len = load<i32>(q);
       memory.copy(dstVals + <usize>spos, q + 4, <usize>len);
       spos += len;
+    } else if (kind == K_I128) {
+      store<u64>(dstVals + (<usize>j << 4), load<u64>(q));
+      store<u64>(dstVals + (<usize>j << 4), load<u64>(q, 8), 8);
     } else if (kind == 4 || kind == K_F32) {
       store<u32>(dstVals + (<usize>j << 2), load<u32>(q));
     } else if (kind == 8 || kind == K_F64) {

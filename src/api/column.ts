@@ -22,6 +22,16 @@ export class Column {
     readonly sortOrder?: Omit<SortOrder, 'expr'>,
   ) {}
 
+  /** An array element (0-based index, NULL when out of range) or a map value by key: `col('m').getItem('k')`. */
+  getItem(key: ColumnOrLiteral): Column {
+    return new Column({ kind: 'call', name: 'get_item', args: [this.expr, toExpr(key)] });
+  }
+
+  /** A struct field by name: `col('s').getField('a')`. */
+  getField(name: string): Column {
+    return new Column({ kind: 'call', name: 'get_field', args: [this.expr, literal(name, { kind: 'utf8' })] });
+  }
+
   /** Names the column: `col('a').plus(1).alias('b')`. */
   alias(name: string): Column {
     return new Column({ kind: 'alias', child: this.expr, name, id: newExprId() });
@@ -220,28 +230,48 @@ export class Column {
   }
 
   /**
-   * Applies a window function (`row_number()`, `rank()`, `dense_rank()`, `lag`, `lead`) or an
-   * aggregate (`sum`, `avg`, `min`, `max`, `count`) over a window: `F.sum('x').over(Window.partitionBy('k'))`.
+   * Applies a window function (`row_number()`, `rank()`, `dense_rank()`, `lag`, `lead`,
+   * `first_value`, `last_value`, `nth_value`) or an aggregate (`sum`, `avg`, `min`, `max`, `count`,
+   * `first`, the statistical and boolean aggregates) over a window: `F.sum('x').over(Window.partitionBy('k'))`.
    */
   over(window: WindowSpec): Column {
     const e = this.expr;
     const spec = { partitionBy: window.partitionSpec, orderBy: window.orderSpec, ...(window.frame ? { frame: window.frame } : {}) };
     if (e.kind === 'window') return new Column({ ...e, ...spec });
     if (e.kind === 'agg') {
-      if (e.fn === 'count_distinct' || e.fn === 'first') throw new NotImplementedError(`${exprName(e)} over a window is not supported`);
-      // Statistical/boolean aggregates and DISTINCT have no window implementation (yet).
-      if (e.distinct || e.extraArgs?.length || !['sum', 'count', 'count_star', 'avg', 'min', 'max'].includes(e.fn)) {
-        throw new NotImplementedError(`${exprName(e)} over a window is not supported; window aggregates are sum, avg, min, max and count`);
+      // Spark: "Distinct window functions are not supported"
+      if (e.fn === 'count_distinct' || e.distinct) throw new AnalysisError(`Distinct window functions are not supported: ${exprName(e)}`);
+      if (e.fn === 'first') return new Column({ kind: 'window', fn: 'first_value', args: [e.arg!], ...spec, ...(e.ignoreNulls ? { ignoreNulls: true } : {}) });
+      if (e.fn === 'percentile_cont' || e.fn === 'percentile_disc') {
+        // median / percentile over a window: whole partitions (Spark rejects an ORDER BY for percentile_cont/disc)
+        if (spec.orderBy.length || spec.frame) throw new NotImplementedError(`${exprName(e)} over an ordered window or a frame is not supported; use Window.partitionBy(...) only`);
+        const [p, desc] = e.extraArgs ?? [];
+        const fraction = p?.kind === 'literal' ? Number(p.value) : 0.5;
+        return new Column({ kind: 'window', fn: e.fn, args: [e.arg!], percentile: { fraction, descending: desc?.kind === 'literal' && desc.value === true }, ...spec, ...(e.prettyName ? { prettyName: e.prettyName } : {}) });
       }
-      return new Column({ kind: 'window', fn: e.fn as WindowFn, args: e.arg ? [e.arg] : [], ...spec });
+      if (!WINDOW_AGGREGATE_FNS.has(e.fn)) throw new NotImplementedError(`${exprName(e)} over a window is not supported`);
+      return new Column({ kind: 'window', fn: e.fn as WindowFn, args: e.arg ? [e.arg, ...(e.extraArgs ?? [])] : [], ...spec, ...(e.prettyName ? { prettyName: e.prettyName } : {}) });
     }
     if (e.kind === 'call') {
       const name = e.name.toLowerCase();
-      if (name === 'row_number' || name === 'rank' || name === 'dense_rank') return new Column({ kind: 'window', fn: name, args: [], ...spec });
+      const flag = (x: Expr | undefined) => x !== undefined && x.kind === 'literal' && x.value === true;
+      if (name === 'row_number' || name === 'rank' || name === 'dense_rank' || name === 'cume_dist' || name === 'percent_rank') return new Column({ kind: 'window', fn: name, args: [], ...spec });
+      if (name === 'ntile') {
+        const k = e.args[0];
+        return new Column({ kind: 'window', fn: 'ntile', args: [], offset: k && k.kind === 'literal' ? Number(k.value) : 1, ...spec });
+      }
       if (name === 'lag' || name === 'lead') {
         const off = e.args[1];
         const offset = off && off.kind === 'literal' ? Number(off.value) : 1;
-        return new Column({ kind: 'window', fn: name, args: [e.args[0]!, ...(e.args[2] ? [e.args[2]] : [])], offset, ...spec });
+        return new Column({ kind: 'window', fn: name, args: [e.args[0]!, ...(e.args[2] ? [e.args[2]] : [])], offset, ...spec, ...(flag(e.args[3]) ? { ignoreNulls: true } : {}) });
+      }
+      if (name === 'first_value' || name === 'last_value') {
+        return new Column({ kind: 'window', fn: name, args: [e.args[0]!], ...spec, ...(flag(e.args[1]) ? { ignoreNulls: true } : {}) });
+      }
+      if (name === 'nth_value') {
+        const k = e.args[1];
+        const offset = k && k.kind === 'literal' ? Number(k.value) : 1;
+        return new Column({ kind: 'window', fn: 'nth_value', args: [e.args[0]!], offset, ...spec, ...(flag(e.args[2]) ? { ignoreNulls: true } : {}) });
       }
     }
     throw new AnalysisError(`over() needs a window function (row_number, rank, dense_rank, lag, lead) or an aggregate (sum, avg, min, max, count), got ${exprName(e)}`);
@@ -251,6 +281,13 @@ export class Column {
     return new Column({ kind: 'binary', op, left: this.expr, right: toExpr(other) });
   }
 }
+
+/** Aggregates that run over windows (WindowFn names). */
+const WINDOW_AGGREGATE_FNS: ReadonlySet<string> = new Set([
+  'sum', 'count', 'count_star', 'avg', 'min', 'max', 'bool_and', 'bool_or', 'collect_list', 'collect_set', 'approx_count_distinct',
+  'var_samp', 'var_pop', 'stddev_samp', 'stddev_pop', 'skewness', 'kurtosis',
+  'covar_samp', 'covar_pop', 'corr', 'regr_count', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2',
+]);
 
 /** The expression of a Column or a literal value. */
 export function toExpr(v: ColumnOrLiteral): Expr {

@@ -394,16 +394,68 @@ export function dense_rank(): Column {
   return call('dense_rank');
 }
 
-/** The value `offset` rows before the current row in its partition, else `defaultValue` (use with `.over(w)`). */
-export function lag(c: ColumnLike, offset = 1, defaultValue: ColumnOrLiteral = null): Column {
+/**
+ * The value `offset` rows before the current row in its partition, else `defaultValue` (use with
+ * `.over(w)`); with `ignoreNulls`, the `offset`-th non-null value before it.
+ */
+export function lag(c: ColumnLike, offset = 1, defaultValue: ColumnOrLiteral = null, ignoreNulls = false): Column {
   if (!Number.isInteger(offset)) throw new InvalidArgumentError(`lag: offset must be an integer, got ${offset}`);
-  return call('lag', e(c), int(offset), toExpr(defaultValue));
+  return call('lag', e(c), int(offset), toExpr(defaultValue), ...(ignoreNulls ? [toExpr(true)] : []));
 }
 
-/** The value `offset` rows after the current row in its partition, else `defaultValue` (use with `.over(w)`). */
-export function lead(c: ColumnLike, offset = 1, defaultValue: ColumnOrLiteral = null): Column {
+/**
+ * The value `offset` rows after the current row in its partition, else `defaultValue` (use with
+ * `.over(w)`); with `ignoreNulls`, the `offset`-th non-null value after it.
+ */
+export function lead(c: ColumnLike, offset = 1, defaultValue: ColumnOrLiteral = null, ignoreNulls = false): Column {
   if (!Number.isInteger(offset)) throw new InvalidArgumentError(`lead: offset must be an integer, got ${offset}`);
-  return call('lead', e(c), int(offset), toExpr(defaultValue));
+  return call('lead', e(c), int(offset), toExpr(defaultValue), ...(ignoreNulls ? [toExpr(true)] : []));
+}
+
+/** The fraction of the partition's rows up to and including the row's peer group (use with `.over(w)`). */
+export function cume_dist(): Column {
+  return call('cume_dist');
+}
+
+/** (rank - 1) / (partition rows - 1), 0 for a one-row partition (use with `.over(w)`). */
+export function percent_rank(): Column {
+  return call('percent_rank');
+}
+
+/** The bucket (1..n) of the row when its partition is cut into `n` nearly equal buckets (use with `.over(w)`). */
+export function ntile(n: number): Column {
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`ntile: n must be a positive integer, got ${n}`);
+  return call('ntile', int(n));
+}
+
+/**
+ * The exact `p`-th percentile (0 <= p <= 1) of a numeric column with linear interpolation (Spark's
+ * percentile / percentile_cont; double). An aggregate, or over a window without ordering.
+ */
+export function percentile(c: ColumnLike, p: number): Column {
+  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new InvalidArgumentError(`percentile: the percentage must be between 0.0 and 1.0, got ${String(p)}`);
+  return new Column({ kind: 'agg', fn: 'percentile_cont', arg: e(c), extraArgs: [literal(p, { kind: 'float64' }), toExpr(false)], ignoreNulls: false, prettyName: 'percentile' });
+}
+
+/** The median of a numeric column (percentile 0.5 with interpolation; double). */
+export function median(c: ColumnLike): Column {
+  return new Column({ kind: 'agg', fn: 'percentile_cont', arg: e(c), extraArgs: [literal(0.5, { kind: 'float64' }), toExpr(false)], ignoreNulls: false, prettyName: 'median' });
+}
+
+/** The first value of the window frame (with `ignoreNulls`, the first non-null one); use with `.over(w)`. */
+export function first_value(c: ColumnLike, ignoreNulls = false): Column {
+  return call('first_value', e(c), toExpr(ignoreNulls));
+}
+
+/** The last value of the window frame (with `ignoreNulls`, the last non-null one); use with `.over(w)`. */
+export function last_value(c: ColumnLike, ignoreNulls = false): Column {
+  return call('last_value', e(c), toExpr(ignoreNulls));
+}
+
+/** The `n`-th value (from 1) of the window frame (with `ignoreNulls`, of its non-null values); use with `.over(w)`. */
+export function nth_value(c: ColumnLike, n: number, ignoreNulls = false): Column {
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`nth_value: n must be a positive integer, got ${n}`);
+  return call('nth_value', e(c), int(n), toExpr(ignoreNulls));
 }
 
 /** camelCase alias of row_number. */
@@ -416,3 +468,8 @@ export const denseRank = dense_rank;
 export function expr(text: string): Column {
   return exprColumn(text);
 }
+
+// More functions (greatest, rand, approx_count_distinct, strings, dates; see functions-extra.ts).
+export * from './functions-extra.js';
+// Arrays, maps and structs (array, struct, create_map, size, element_at, collect_list, ...).
+export * from './functions-nested.js';

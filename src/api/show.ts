@@ -21,7 +21,11 @@ export function formatShow(schema: Schema, rows: readonly (readonly CellValue[])
 
 /** How a value prints in show(). */
 export function cellText(v: CellValue): string {
-  if (v === null) return 'NULL';
+  if (v === null || v === undefined) return 'NULL';
+  // nested values as Spark's show prints them: [1, 2], {1 -> a, 2 -> b}, {1, a} for structs
+  if (Array.isArray(v)) return `[${v.map((e) => cellText(e as CellValue)).join(', ')}]`;
+  if (v instanceof Map) return `{${[...v.entries()].map(([k, x]) => `${cellText(k as CellValue)} -> ${cellText(x as CellValue)}`).join(', ')}}`;
+  if (typeof v === 'object' && !(v instanceof Date)) return `{${Object.values(v).map((x) => cellText(x as CellValue)).join(', ')}}`;
   if (v instanceof Date) return v.toISOString().replace('T', ' ').replace(/\.000Z$/, '').replace(/Z$/, '');
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return 'NaN';

@@ -6,7 +6,7 @@
  * Frame bounds are row offsets (negative = preceding) or the constants `Window.unboundedPreceding`,
  * `Window.unboundedFollowing`, `Window.currentRow`; like PySpark, any start <= Number.MIN_SAFE_INTEGER (e.g.
  * -Infinity) counts as UNBOUNDED PRECEDING and any end >= Number.MAX_SAFE_INTEGER as UNBOUNDED FOLLOWING. RANGE frames
- * support only unbounded and current-row bounds (value offsets raise NotImplementedError).
+ * take value offsets (distances from the current row's order key).
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { Expr, FrameBoundary, SortOrder, WindowFrame } from '../plan/expression.js';
@@ -15,7 +15,7 @@ import { type Column, toColumn } from './column.js';
 type ColumnLike = Column | string;
 type ColumnList = (ColumnLike | readonly ColumnLike[])[];
 
-function boundary(v: number, side: 'start' | 'end'): FrameBoundary {
+function boundary(v: number, side: 'start' | 'end', type: 'rows' | 'range' = 'rows'): FrameBoundary {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new InvalidArgumentError(`window frame ${side} must be a number, got ${String(v)}`);
   if (v <= Number.MIN_SAFE_INTEGER) {
     if (side === 'end') throw new InvalidArgumentError('a window frame cannot end at UNBOUNDED PRECEDING');
@@ -25,13 +25,14 @@ function boundary(v: number, side: 'start' | 'end'): FrameBoundary {
     if (side === 'start') throw new InvalidArgumentError('a window frame cannot start at UNBOUNDED FOLLOWING');
     return 'unboundedFollowing';
   }
-  if (!Number.isInteger(v)) throw new InvalidArgumentError(`window frame ${side} must be an integer offset, got ${v}`);
+  // ROWS offsets count rows; RANGE offsets are distances in the order key's units (fractions allowed for non-integral keys)
+  if (type === 'rows' && !Number.isInteger(v)) throw new InvalidArgumentError(`window frame ${side} must be an integer offset, got ${v}`);
   return v === 0 ? 'currentRow' : v;
 }
 
 function frameOf(type: 'rows' | 'range', start: number, end: number): WindowFrame {
-  const lower = boundary(start, 'start');
-  const upper = boundary(end, 'end');
+  const lower = boundary(start, 'start', type);
+  const upper = boundary(end, 'end', type);
   if (start > end) throw new InvalidArgumentError(`window frame start (${start}) must not be after its end (${end})`);
   return { type, lower, upper };
 }
@@ -65,7 +66,10 @@ export class WindowSpec {
     return new WindowSpec(this.partitionSpec, this.orderSpec, frameOf('rows', start, end));
   }
 
-  /** A RANGE frame (peers of the current row count as the current row); only unbounded and current-row bounds. */
+  /**
+   * A RANGE frame: rows whose order key lies within [key + start, key + end] (peers of the current
+   * row count as the current row); offsets need exactly one numeric or date (days) order key.
+   */
   rangeBetween(start: number, end: number): WindowSpec {
     return new WindowSpec(this.partitionSpec, this.orderSpec, frameOf('range', start, end));
   }

@@ -1,6 +1,7 @@
 import { AnalysisError } from '../errors.js';
 import { type DataType, DataTypes, typeToString } from '../types/data-type.js';
-import type { Column } from '../types/column.js';
+import { type Column, nullColumn } from '../types/column.js';
+import { runtime } from '../wasm/runtime.js';
 import * as D from '../kernels/dates.js';
 import type { TypeInfo } from '../plan/typing.js';
 import type { Resolution, ScalarFunction } from './registry.js';
@@ -64,4 +65,76 @@ export const dateFunctions: readonly ScalarFunction[] = [
   dateArith('date_add', D.dateAdd),
   dateArith('date_sub', D.dateSub),
   simpleFunction('datediff', [T.date, T.date], T.int, (args, ctx) => withColumns(args, ctx.numRows, ([e, s]) => D.datediff(e!, s!))),
+  ...moreDateFunctions(),
 ];
+
+/** The text of a literal argument (null stays null). */
+function textArg(args: Parameters<ScalarFunction['evaluate']>[0], i: number, fn: string, what: string): string | null {
+  const v = constantArg(args, i, fn, what);
+  return v === null ? null : String(v);
+}
+
+/** weekofyear, add_months, last_day, trunc, date_trunc, make_date, months_between, next_day (+ EXTRACT helpers). */
+function moreDateFunctions(): ScalarFunction[] {
+  const TS = DataTypes.Timestamp;
+  return [
+    datePart('weekofyear', D.weekofyear),
+    datePart('dayofweek_iso', D.dayofweekIso),
+    datePart('yearofweek', D.yearofweek),
+    {
+      ...datePart('extract_second', D.extractSecond, true),
+      resolve(args: readonly TypeInfo[]): Resolution {
+        if (args.length !== 1) throw new AnalysisError(`EXTRACT(SECOND ...) takes 1 argument, got ${args.length}`);
+        const t = args[0]!.type;
+        const param: DataType = t.kind === 'date32' || t.kind === 'timestamp' ? t : DataTypes.Timestamp;
+        return { result: { type: DataTypes.decimal(8, 6), nullable: args[0]!.nullable || t.kind === 'utf8' }, argTypes: [param] };
+      },
+    },
+    simpleFunction('add_months', [T.date, T.int], T.date, (args, ctx) => withColumns(args, ctx.numRows, ([d, m]) => D.addMonths(d!, m!))),
+    simpleFunction('last_day', [T.date], T.date, (args, ctx) => withColumns(args, ctx.numRows, ([d]) => D.lastDay(d!))),
+    simpleFunction(
+      'trunc',
+      [T.date, T.string],
+      T.date,
+      (args, ctx) => {
+        const fmt = textArg(args, 1, 'trunc', 'format');
+        return withColumns([args[0]!], ctx.numRows, ([d]) => D.truncDate(d!, fmt));
+      },
+      { nullable: true },
+    ),
+    {
+      ...simpleFunction(
+        'date_trunc',
+        [T.string, TS],
+        TS,
+        (args, ctx) => {
+          const fmt = textArg(args, 0, 'date_trunc', 'format');
+          return withColumns([args[1]!], ctx.numRows, ([t]) => D.truncTimestamp(t!, fmt));
+        },
+        { nullable: true },
+      ),
+    },
+    simpleFunction('make_date', [T.int, T.int, T.int], T.date, (args, ctx) => withColumns(args, ctx.numRows, ([y, m, d]) => D.makeDate(y!, m!, d!)), { nullable: true }),
+    simpleFunction(
+      'months_between',
+      [TS, TS, DataTypes.Boolean],
+      T.double,
+      (args, ctx) => {
+        const round = args.length > 2 ? constantArg(args, 2, 'months_between', 'roundOff') : true;
+        if (round === null) return nullColumn(runtime().memory, T.double, ctx.numRows);
+        return withColumns([args[0]!, args[1]!], ctx.numRows, ([a, b]) => D.monthsBetween(a!, b!, round === true));
+      },
+      { minArgs: 2 },
+    ),
+    simpleFunction(
+      'next_day',
+      [T.date, T.string],
+      T.date,
+      (args, ctx) => {
+        const dow = textArg(args, 1, 'next_day', 'day of week');
+        return withColumns([args[0]!], ctx.numRows, ([d]) => D.nextDay(d!, dow));
+      },
+      { nullable: true },
+    ),
+  ];
+}

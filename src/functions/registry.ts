@@ -15,6 +15,7 @@ import { stringFunctions } from './string-functions.js';
 import { dateFunctions } from './date-functions.js';
 import { mathFunctions } from './math-functions.js';
 import { conditionalFunctions } from './conditional-functions.js';
+import { collectionFunctions } from './collection-functions.js';
 
 /** What `resolve` returns: the result type and the types the arguments must be cast to. */
 export interface Resolution {
@@ -40,16 +41,21 @@ export interface ScalarFunction {
   resolve(args: readonly TypeInfo[], literals?: readonly (Literal | undefined)[]): Resolution;
   /** Computes the result for a batch; arguments are borrowed, the result is owned by the caller. */
   evaluate(args: readonly Value[], ctx: CallContext): Column;
+  /**
+   * Stateful functions (rand, randn): a fresh instance per lookup, so every compiled call keeps its
+   * own state across the batches it evaluates.
+   */
+  instantiate?(): ScalarFunction;
 }
 
 const registry = new Map<string, ScalarFunction>(
-  [...stringFunctions, ...dateFunctions, ...mathFunctions, ...conditionalFunctions].map((f) => [f.name, f]),
+  [...stringFunctions, ...dateFunctions, ...mathFunctions, ...conditionalFunctions, ...collectionFunctions].map((f) => [f.name, f]),
 );
 
 /** The function called `name` (case-insensitive); an AnalysisError naming the closest match otherwise. */
 export function lookupFunction(name: string): ScalarFunction {
   const fn = registry.get(name.toLowerCase());
-  if (fn) return fn;
+  if (fn) return fn.instantiate ? fn.instantiate() : fn;
   const suggestion = closestMatch(name, [...registry.keys()]);
   throw new AnalysisError(`undefined function '${name}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
 }

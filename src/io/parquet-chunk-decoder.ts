@@ -7,7 +7,7 @@
  * It covers what Parquet writers produce for flat schemas (PLAIN, dictionary, RLE booleans and the
  * DELTA_BINARY_PACKED / DELTA_LENGTH_BYTE_ARRAY / DELTA_BYTE_ARRAY encodings of v2 writers; data
  * pages v1 and v2; uncompressed and Snappy). Anything else (other codecs, BYTE_STREAM_SPLIT, INT96,
- * binary or wide decimals) is reported as unsupported so the caller
+ * decimals stored as BYTE_ARRAY) is reported as unsupported so the caller
  * decodes that chunk with parquet-wasm instead; a chunk that claims a supported layout but is
  * corrupt raises a KindlingIOError naming the file, row group and column.
  *
@@ -21,7 +21,7 @@ import { concatColumns } from '../types/arrow-interop.js';
 import { takeColumnAt } from '../kernels/take.js';
 import type { KernelRuntime } from '../wasm/runtime.js';
 import { WasmBuffer, type WasmMemory } from '../wasm/memory.js';
-import { type ColumnChunkLayout, CompactReader, type ThriftStruct, num, struct } from './parquet-footer.js';
+import { type ColumnChunkLayout, CompactReader, Physical, type ThriftStruct, num, struct } from './parquet-footer.js';
 
 const enum PageType {
   DATA_PAGE = 0,
@@ -38,17 +38,6 @@ const enum Encoding {
   DELTA_LENGTH_BYTE_ARRAY = 6,
   DELTA_BYTE_ARRAY = 7,
   RLE_DICTIONARY = 8,
-}
-
-const enum Physical {
-  BOOLEAN = 0,
-  INT32 = 1,
-  INT64 = 2,
-  INT96 = 3,
-  FLOAT = 4,
-  DOUBLE = 5,
-  BYTE_ARRAY = 6,
-  FIXED_LEN_BYTE_ARRAY = 7,
 }
 
 /** Parquet's encoding ids (parquet.thrift Encoding); anything else is corruption. */
@@ -86,7 +75,7 @@ export function chunkLayoutSupported(layout: ColumnChunkLayout, type: DataType):
     case Physical.BYTE_ARRAY:
       return type.kind === 'utf8';
     case Physical.FIXED_LEN_BYTE_ARRAY:
-      return type.kind === 'decimal' && byteWidth(type) === 8 && layout.typeLength > 0;
+      return type.kind === 'decimal' && layout.typeLength > 0;
     default:
       return false; // INT96 and anything newer: parquet-wasm
   }
@@ -368,6 +357,16 @@ class ChunkDecoder {
       dense = this.deltaLengthByteArray(pg.ptr, pg.len, present).column;
     } else if (pg.encoding === Encoding.DELTA_BYTE_ARRAY && this.layout.physical === Physical.BYTE_ARRAY) {
       dense = this.deltaByteArray(pg.ptr, pg.len, present);
+    } else if (pg.encoding === Encoding.DELTA_BYTE_ARRAY && this.layout.physical === Physical.FIXED_LEN_BYTE_ARRAY) {
+      // Fixed-length values (decimals) delta-encoded as byte arrays: rebuild them, then convert.
+      const raw = this.deltaByteArray(pg.ptr, pg.len, present);
+      try {
+        const total = this.mem.i32(raw.offsetsPtr, present + 1)[present]!;
+        if (total !== present * this.layout.typeLength) throw this.corrupt(`its DELTA_BYTE_ARRAY values are not ${this.layout.typeLength} bytes each`);
+        dense = this.plainColumn(raw.valuesPtr, total, present);
+      } finally {
+        raw.release();
+      }
     } else return undefined;
     try {
       this.parts.push(pg.validity ? this.expand(dense, pg.validity, pg.rows, pg.nullCount) : dense.retain());
@@ -427,8 +426,9 @@ class ChunkDecoder {
       case Physical.FIXED_LEN_BYTE_ARRAY: {
         const tl = this.layout.typeLength;
         need(count * tl);
-        const values = WasmBuffer.allocate(mem, Math.max(1, count) * 8);
-        const bad = this.k.be_fixed_to_i64!(ptr, count, tl, values.ptr);
+        const width = byteWidth(t); // 8, or 16 for decimals wider than 18 digits
+        const values = WasmBuffer.allocate(mem, Math.max(1, count) * width);
+        const bad = width === 16 ? this.k.be_fixed_to_i128!(ptr, count, tl, values.ptr) : this.k.be_fixed_to_i64!(ptr, count, tl, values.ptr);
         if (bad >= 0) {
           values.release();
           throw this.corrupt(`value ${bad} of a page does not fit in ${t.kind === 'decimal' ? `decimal(${t.precision},${t.scale})` : '64 bits'}`);

@@ -265,8 +265,8 @@ const text = (s: ThriftStruct, id: number): string | undefined => {
   return b ? utf8.decode(b) : undefined;
 };
 
-/** Parquet physical types. */
-const enum Physical {
+/** Parquet physical types (parquet.thrift Type). */
+export enum Physical {
   BOOLEAN = 0,
   INT32 = 1,
   INT64 = 2,

@@ -14,7 +14,7 @@
 import { closeSync, openAsBlob, openSync, read as readCallback } from 'node:fs';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
-import { AnalysisError, KindlingIOError } from '../errors.js';
+import { AnalysisError, KindlingIOError, NotImplementedError } from '../errors.js';
 import { typeEquals, typeToString } from '../types/data-type.js';
 import { Batch } from '../types/batch.js';
 import type { Column } from '../types/column.js';
@@ -125,8 +125,12 @@ function checkSameColumns(pathA: string, a: Schema, pathB: string, b: Schema): v
   }
 }
 
-/** Which page decoder reads column chunks: Kindling's own (falling back per chunk), or parquet-wasm for all. */
-export type PageDecoderChoice = 'kindling' | 'parquet-wasm';
+/**
+ * Which page decoder reads column chunks: Kindling's own (falling back per chunk to parquet-wasm),
+ * parquet-wasm for all, or Kindling's only (a chunk it cannot read is a NotImplementedError; for
+ * tests and diagnostics).
+ */
+export type PageDecoderChoice = 'kindling' | 'parquet-wasm' | 'kindling-only';
 
 /**
  * The page decoder used when a caller does not choose: Kindling's, unless the environment variable
@@ -200,10 +204,12 @@ export class ParquetFileReader {
     try {
       const viaParquetWasm: Field[] = [];
       for (const f of fields) {
-        const col = this.pageDecoder === 'kindling' ? await this.readChunkNatively(index, f, numRows) : undefined;
+        const col = this.pageDecoder !== 'parquet-wasm' ? await this.readChunkNatively(index, f, numRows) : undefined;
         if (col) {
           columns.set(f.name, col);
           this.chunksDecodedByKindling++;
+        } else if (this.pageDecoder === 'kindling-only') {
+          throw new NotImplementedError(`${this.path}: row group ${index}, column '${f.name}' uses a layout Kindling's page decoder does not read`);
         } else viaParquetWasm.push(f);
       }
       if (viaParquetWasm.length > 0) {

@@ -12,20 +12,23 @@
  * of just the key and input columns are gathered and aggregated as usual, so they create no group.
  *
  * Spark semantics (non-ANSI): sum of integers wraps in int64; sum of floats is a double; sum of
- * decimal(p,s) is decimal(min(p+10,18),s), null when the final sum exceeds that precision (or an
- * intermediate sum leaves int64, where Spark's leaves 38 digits); min/max use
+ * decimal(p,s) is decimal(min(p+10,38),s), summed in int128 (decimal128 module), null when the final
+ * sum exceeds that precision (or a running sum of int128 inputs overflows int128); min/max use
  * Spark's ordering (NaN largest, strings by UTF-8 bytes); avg of non-decimals is a double, of
  * decimals HALF_UP at the result scale; sum/min/max/avg of no non-null value is null, counts 0.
  */
-import { finishColumn, physicalSuffix } from './common.js';
+import { CollectAccumulator, HistogramAccumulator, NestedMinMaxAccumulator } from './collect-aggregate.js';
+import { finishColumn, kernelFn, physicalSuffix } from './common.js';
+import { HllAccumulator } from './hll.js';
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { Column, nullColumn } from '../types/column.js';
-import { type DataType, byteWidth, isIntegral, typeToString } from '../types/data-type.js';
+import { type DataType, DataTypes, byteWidth, isIntegral, isNestedType, typeToString } from '../types/data-type.js';
 import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
 import { GrowableBuffer, type KeyInput, KeyTable } from './key-table.js';
 import { selectionFromMask, takeColumnAt } from './take.js';
 import type { AggregateFunction } from '../types/aggregate-function.js';
+import { PercentileAccumulator } from './percentile.js';
 import { type MergeableAccumulator, ByAccumulator, CoMomentsAccumulator, CountIfAccumulator, DistinctAccumulator, MomentsAccumulator, isCoMomentFunction, isMomentFunction } from './moments.js';
 
 /** The aggregate functions the hash aggregation kernels implement (the list is src/types/aggregate-function.ts). */
@@ -173,6 +176,11 @@ function columnWithNulls(type: DataType, count: number, values: WasmBuffer, vali
   return finishColumn(type, count, values, validity, null, nulls);
 }
 
+/** The decimal128 kernel module (int128 decimal sums and states). */
+function dec128(): KernelExports {
+  return runtime().module('decimal128');
+}
+
 /** Fused direct-mapped group-by + sum kernels by value type (aggregate module). */
 const FUSED_SUM: Partial<Record<string, string>> = { float64: 'dm_sum_i32_f64', int32: 'dm_sum_i32_i32', int64: 'dm_sum_i32_i64' };
 
@@ -195,13 +203,14 @@ class SumAccumulator implements Accumulator {
   ) {
     const input = spec.inputType!;
     this.arrays = new GroupArrays(mem, reservation);
-    this.sums = this.arrays.add(8);
+    // Decimal sums accumulate in int128 (16 bytes per group: low, high words; decimal128 module).
+    this.sums = this.arrays.add(input.kind === 'decimal' ? 16 : 8);
     this.seen = this.arrays.add(1);
     if (input.kind === 'decimal') {
       if (spec.resultType.kind !== 'decimal' || spec.resultType.scale !== input.scale) {
         throw new InternalError(`sum(${typeToString(input)}) must have a decimal result with scale ${input.scale}, got ${typeToString(spec.resultType)}`);
       }
-      this.kernel = 'agg_sum_dec';
+      this.kernel = 'agg_sum_128';
       this.perRowSeen = true;
     } else {
       this.kernel = `agg_sum_${numericSuffix(input)}`;
@@ -219,8 +228,10 @@ class SumAccumulator implements Accumulator {
   update(input: AggInput | null, gids: number, n: number, numGroups: number): void {
     const c = input!;
     if (n === 0) return;
-    if (this.kernel === 'agg_sum_dec') {
-      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr);
+    if (this.kernel === 'agg_sum_128') {
+      const d = dec128();
+      if (this.ungrouped) d.agg_sum_all_128!(c.valuesPtr, byteWidth(c.type), c.validityPtr, n, this.sums.ptr, this.seen.ptr);
+      else d.agg_sum_128!(gids, c.valuesPtr, byteWidth(c.type), c.validityPtr, n, this.sums.ptr, this.seen.ptr);
       return;
     }
     const kind = c.type.kind;
@@ -256,9 +267,9 @@ class SumAccumulator implements Accumulator {
     this.perRowSeen = true;
     const type = this.spec.resultType;
     if (type.kind !== 'decimal') return finishFixed(this.mem, this.k, type, this.sums.ptr, this.seen.ptr, start, count);
-    const values = WasmBuffer.allocate(this.mem, Math.max(1, count) * 8);
+    const values = WasmBuffer.allocate(this.mem, Math.max(1, count) * byteWidth(type));
     const validity = WasmBuffer.allocate(this.mem, Math.max(1, count));
-    const nulls = this.k.fin_sum_dec!(this.sums.ptr, this.seen.ptr, start, count, type.precision, values.ptr, validity.ptr);
+    const nulls = dec128().fin_sum_128!(this.sums.ptr, this.seen.ptr, start, count, type.precision, byteWidth(type), values.ptr, validity.ptr);
     return columnWithNulls(type, count, values, validity, nulls);
   }
 
@@ -287,9 +298,23 @@ class CountAccumulator implements Accumulator {
     this.arrays.grow(groups);
   }
 
-  update(input: AggInput | null, gids: number, n: number, _groups: number, mask = 0): void {
+  update(input: AggInput | null, gids: number, n: number, _groups: number, mask = 0, extra?: readonly AggInput[]): void {
     if (n === 0) return;
     if (!this.star && input!.type.kind === 'null') return;
+    if (!this.star && extra?.length) {
+      // count(a, b, ...): rows where every argument is non-null (functions helper).
+      if (extra.some((x) => x.type.kind === 'null')) return;
+      const all = [input!, ...extra].filter((x) => x.validityPtr !== 0);
+      if (all.length > 1) {
+        runtime().withScratch(n, (v) => {
+          this.mem.u8(v, n).set(this.mem.u8(all[0]!.validityPtr, n));
+          for (const x of all.slice(1)) kernelFn('dates', 'and_validity')(v, x.validityPtr, n, v);
+          this.update({ ...input!, validityPtr: v }, gids, n, _groups, mask);
+        });
+        return;
+      }
+      if (all.length === 1) input = all[0]!;
+    }
     const validity = this.star ? mask : input!.validityPtr;
     if (this.ungrouped) this.k.agg_count_all!(validity, n, this.counts.ptr);
     else this.k.agg_count!(gids, validity, n, this.counts.ptr);
@@ -328,8 +353,8 @@ class MinMaxAccumulator implements Accumulator {
     this.state = this.arrays.add(byteWidth(input));
     this.seen = this.arrays.add(1);
     const suffix = minMaxSuffix(input);
-    this.kernel = `agg_${spec.fn}_${suffix}`;
-    this.allKernel = ungrouped && MIN_MAX_ALL.has(suffix) ? `agg_${spec.fn}_all_${suffix}` : null;
+    this.kernel = byteWidth(input) === 16 ? 'agg_minmax_128' : `agg_${spec.fn}_${suffix}`;
+    this.allKernel = ungrouped && MIN_MAX_ALL.has(suffix) && byteWidth(input) !== 16 ? `agg_${spec.fn}_all_${suffix}` : null;
   }
 
   grow(groups: number): void {
@@ -339,7 +364,8 @@ class MinMaxAccumulator implements Accumulator {
   update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
     if (n === 0) return;
-    if (this.allKernel) this.k[this.allKernel]!(c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
+    if (this.kernel === 'agg_minmax_128') dec128().agg_minmax_128!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr, this.spec.fn === 'max' ? 1 : 0);
+    else if (this.allKernel) this.k[this.allKernel]!(c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
     else this.k[this.kernel]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.seen.ptr);
   }
 
@@ -377,7 +403,8 @@ class FirstAccumulator implements Accumulator {
 
   update(input: AggInput | null, gids: number, n: number, _groups: number, mask = 0): void {
     const c = input!;
-    if (n > 0) this.k[`agg_first_w${this.width}`]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0, mask);
+    if (n > 0 && this.width === 16) dec128().agg_first_128!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0, mask);
+    else if (n > 0) this.k[`agg_first_w${this.width}`]!(gids, c.valuesPtr, c.validityPtr, n, this.state.ptr, this.set.ptr, this.spec.ignoreNulls ? 1 : 0, mask);
   }
 
   finish(start: number, count: number): Column {
@@ -471,28 +498,29 @@ function checkDecimalAvgSpec(spec: AccumulatorSpec): void {
 
 /**
  * The result of a decimal avg for groups [start, start + count) from its state arrays: unscaled
- * int64 sums with their agg_sum_dec flags (seen: 0 no value, 1 summed, 2 left int64) and int64
- * counts. Spark's Average over decimal(p, s): the sum is checked against decimal(min(p + 10, 18), s)
+ * int128 sums with their agg_sum_128 flags (seen: 0 no value, 1 summed, 2 or 3 overflowed) and int64
+ * counts. Spark's Average over decimal(p, s): the sum is checked against decimal(min(p + 10, 38), s)
  * (null beyond), then divided by the count HALF_UP at the result scale; null beyond the result
  * precision. Shared by AvgAccumulator and AvgMergeAccumulator so both finish bit-identically.
  */
-function finishDecimalAvg(k: KernelExports, mem: WasmMemory, spec: AccumulatorSpec, sums: number, seen: number, counts: number, start: number, count: number): Column {
+function finishDecimalAvg(k: KernelExports, mem: WasmMemory, spec: AccumulatorSpec, sums: number, seen: number, counts: number, start: number, count: number, inputType?: DataType): Column {
   const r = spec.resultType as { kind: 'decimal'; precision: number; scale: number };
-  const input = spec.inputType as { kind: 'decimal'; precision: number; scale: number };
-  const sumPrecision = Math.min(18, input.precision + 10);
-  const values = WasmBuffer.allocate(mem, Math.max(1, count) * 8);
+  const input = (inputType ?? spec.inputType) as { kind: 'decimal'; precision: number; scale: number };
+  const sumPrecision = Math.min(38, input.precision + 10);
+  const values = WasmBuffer.allocate(mem, Math.max(1, count) * byteWidth(r));
   const validity = WasmBuffer.allocate(mem, Math.max(1, count));
-  const nulls = k.fin_avg_dec!(sums, seen, counts, start, count, sumPrecision, r.scale - input.scale, r.precision, values.ptr, validity.ptr);
+  void k;
+  const nulls = dec128().fin_avg_128!(sums, seen, counts, start, count, sumPrecision, r.scale - input.scale, r.precision, byteWidth(r), values.ptr, validity.ptr);
   return columnWithNulls(r, count, values, validity, nulls);
 }
 
 /**
- * avg_sum_state(x) over decimal(p, s), the partial side of a split decimal avg: per group the raw
- * unscaled int64 sum of the non-null values, exactly the sum state AvgAccumulator keeps (no
- * precision check yet: the final side applies it to the total, as a one-pass avg does). The result
- * column is typed decimal(p, s) like the input, but its values may exceed p digits (an internal
- * state column, only read by avg_merge). Null when the group has no non-null value or when the
- * running sum left int64 (together with count(x) > 0, avg_merge reads the latter as an overflow).
+ * avg_sum_state(x) over decimal(p, s), the partial side of a split decimal avg: per group the exact
+ * int128 unscaled sum of the non-null values, the sum state AvgAccumulator keeps (no precision check
+ * yet: the final side applies it to the total, as a one-pass avg does). The result column is typed
+ * decimal(38, s) (an internal state column, only read by avg_merge). Null when the group has no
+ * non-null value or when the running sum overflowed (with count(x) > 0, avg_merge reads that as an
+ * overflow).
  */
 class AvgSumStateAccumulator implements Accumulator {
   private readonly arrays: GroupArrays;
@@ -500,7 +528,7 @@ class AvgSumStateAccumulator implements Accumulator {
   private readonly seen: GrowableBuffer;
 
   constructor(
-    private readonly k: KernelExports,
+    _k: KernelExports,
     private readonly mem: WasmMemory,
     reservation: MemoryReservation,
     private readonly spec: AccumulatorSpec,
@@ -510,7 +538,7 @@ class AvgSumStateAccumulator implements Accumulator {
       throw new InternalError(`avg_sum_state (${spec.name}) needs a decimal input and a result of the same scale, got ${typeToString(input)} -> ${typeToString(spec.resultType)}`);
     }
     this.arrays = new GroupArrays(mem, reservation);
-    this.sums = this.arrays.add(8);
+    this.sums = this.arrays.add(16);
     this.seen = this.arrays.add(1);
   }
 
@@ -520,12 +548,18 @@ class AvgSumStateAccumulator implements Accumulator {
 
   update(input: AggInput | null, gids: number, n: number): void {
     const c = input!;
-    if (n > 0) this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen.ptr);
+    if (n > 0) dec128().agg_sum_128!(gids, c.valuesPtr, byteWidth(c.type), c.validityPtr, n, this.sums.ptr, this.seen.ptr);
   }
 
   finish(start: number, count: number): Column {
-    // fin_validity: valid only where seen == 1 (2 = left int64 -> null).
-    return finishFixed(this.mem, this.k, this.spec.resultType, this.sums.ptr, this.seen.ptr, start, count);
+    // The int128 sums in the state column's width: null beyond 18 digits for an int64 column (read
+    // by avg_merge as an overflow, like a sum that left int64), beyond 38 for an int128 one.
+    const type = this.spec.resultType;
+    const w = byteWidth(type);
+    const values = WasmBuffer.allocate(this.mem, Math.max(1, count) * w);
+    const validity = WasmBuffer.allocate(this.mem, Math.max(1, count));
+    const nulls = dec128().fin_sum_128!(this.sums.ptr, this.seen.ptr, start, count, w === 8 ? 18 : 38, w, values.ptr, validity.ptr);
+    return columnWithNulls(type, count, values, validity, nulls);
   }
 
   release(): void {
@@ -534,14 +568,13 @@ class AvgSumStateAccumulator implements Accumulator {
 }
 
 /**
- * avg_merge(sum_state, count_state, overflowed), the final side of a split decimal avg: adds up the
- * partial states of avg_sum_state(x) (input, typed as x) and count(x) (first extra input, int64)
- * per group into the same state AvgAccumulator keeps, and finishes exactly like it
- * (finishDecimalAvg). The second extra input is a boolean, true for a partial whose sum left int64
+ * avg_merge(sum_state, count_state, overflowed, NULL of x's type), the final side of a split decimal
+ * avg: adds up the partial states of avg_sum_state(x) (input, exact int128 sums typed decimal(38, s))
+ * and count(x) (first extra input, int64) per group into the same state AvgAccumulator keeps, and
+ * finishes exactly like it (finishDecimalAvg, with x's decimal(p, s) from the third extra input's
+ * type). The second extra input is a boolean, true for a partial whose sum overflowed int128
  * (sum_state null with count_state > 0): it marks the group overflowed (seen = 2), so the result is
- * null as in a one-pass avg. Adding the partial sums can itself leave int64 (also null). As in
- * Spark, whether an intermediate sum overflows can depend on the order of the rows; when no
- * intermediate sum leaves int64 the result is bit-identical to one pass.
+ * null as in a one-pass avg. Sums stay exact in int128, so the result is bit-identical to one pass.
  */
 class AvgMergeAccumulator implements Accumulator {
   private readonly arrays: GroupArrays;
@@ -567,7 +600,7 @@ class AvgMergeAccumulator implements Accumulator {
       throw new InternalError(`avg_merge (${spec.name}) needs (sum state, int64 count state, boolean overflow flag) inputs`);
     }
     this.arrays = new GroupArrays(mem, reservation);
-    this.sums = this.arrays.add(8);
+    this.sums = this.arrays.add(16);
     this.seen = this.arrays.add(1);
     this.counts = this.arrays.add(8);
     this.scratchSeen = this.arrays.add(1);
@@ -584,9 +617,9 @@ class AvgMergeAccumulator implements Accumulator {
     const [count, flag] = extra ?? [];
     if (!sum || !count || !flag) throw new InternalError(`avg_merge (${this.spec.name}) needs three input columns`);
     if (n === 0) return;
-    this.k.agg_sum_dec!(gids, sum.valuesPtr, sum.validityPtr, n, this.sums.ptr, this.seen.ptr);
+    dec128().agg_sum_128!(gids, sum.valuesPtr, byteWidth(sum.type), sum.validityPtr, n, this.sums.ptr, this.seen.ptr);
     this.k.agg_sum_i64!(gids, count.valuesPtr, count.validityPtr, n, this.counts.ptr, this.scratchSeen.ptr);
-    // Overflowed partials: seen[g] = max(seen[g], 2), sticky (agg_sum_dec skips groups at 2).
+    // Overflowed partials: seen[g] = max(seen[g], 2), sticky (agg_sum_128 only ORs 1 in, so the group stays invalid).
     let marks = flag.valuesPtr;
     if (flag.validityPtr !== 0) {
       this.mask.ensure(n, false);
@@ -602,7 +635,9 @@ class AvgMergeAccumulator implements Accumulator {
   }
 
   finish(start: number, count: number): Column {
-    return finishDecimalAvg(this.k, this.mem, this.spec, this.sums.ptr, this.seen.ptr, this.counts.ptr, start, count);
+    // The original input type (fourth input, a typed NULL; see aggregate-split.ts), else the state's.
+    const original = this.spec.extraInputTypes?.[2];
+    return finishDecimalAvg(this.k, this.mem, this.spec, this.sums.ptr, this.seen.ptr, this.counts.ptr, start, count, original);
   }
 
   release(): void {
@@ -629,7 +664,7 @@ class AvgAccumulator implements Accumulator {
     const input = spec.inputType!;
     this.decimal = input.kind === 'decimal';
     this.arrays = new GroupArrays(mem, reservation);
-    this.sums = this.arrays.add(8);
+    this.sums = this.arrays.add(this.decimal ? 16 : 8);
     this.counts = this.arrays.add(8);
     this.seen = this.decimal ? this.arrays.add(1) : null;
     if (this.decimal) {
@@ -647,7 +682,7 @@ class AvgAccumulator implements Accumulator {
     const c = input!;
     if (n === 0) return;
     if (this.decimal) {
-      this.k.agg_sum_dec!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.seen!.ptr);
+      dec128().agg_sum_128!(gids, c.valuesPtr, byteWidth(c.type), c.validityPtr, n, this.sums.ptr, this.seen!.ptr);
       this.k.agg_count!(gids, c.validityPtr, n, this.counts.ptr);
     } else {
       this.k[`agg_avg_${numericSuffix(c.type)}`]!(gids, c.valuesPtr, c.validityPtr, n, this.sums.ptr, this.counts.ptr);
@@ -752,10 +787,17 @@ export function createAccumulator(spec: AccumulatorSpec, reservation: MemoryRese
       throw e;
     }
   }
+  if (spec.fn === 'collect_list' || spec.fn === 'collect_set') return new CollectAccumulator(spec, reservation, spec.fn === 'collect_set', ungrouped);
+  if (spec.fn === 'histogram_numeric' && input.kind !== 'null') return new HistogramAccumulator(spec, reservation, ungrouped);
+  if ((spec.fn === 'min' || spec.fn === 'max') && isNestedType(input)) {
+    return new NestedMinMaxAccumulator(createAccumulator({ ...spec, inputType: DataTypes.String, resultType: DataTypes.String }, reservation, ungrouped), input);
+  }
   if (spec.fn === 'count') return new CountAccumulator(k, mem, reservation, false, ungrouped);
+  if (spec.fn === 'approx_count_distinct') return new HllAccumulator(mem, reservation, ungrouped);
   if (spec.fn === 'count_distinct') return new CountDistinctAccumulator(k, mem, reservation, input);
   if (spec.fn === 'count_if') return new CountIfAccumulator(k, mem, reservation, ungrouped);
   if (input.kind === 'null' || extra.some((t) => t.kind === 'null')) return new AllNullAccumulator(mem, spec.resultType);
+  if (spec.fn === 'percentile_cont' || spec.fn === 'percentile_disc') return new PercentileAccumulator(mem, reservation, spec, ungrouped);
   if (isMomentFunction(spec.fn)) return new MomentsAccumulator(mem, reservation, spec);
   if (isCoMomentFunction(spec.fn)) return new CoMomentsAccumulator(mem, reservation, spec);
   if (spec.fn === 'max_by' || spec.fn === 'min_by') return new ByAccumulator(mem, reservation, spec);

@@ -8,7 +8,9 @@
  * double, decimals keep their own scales and the kernel aligns them exactly).
  */
 import { AnalysisError, InvalidArgumentError, NotImplementedError } from '../errors.js';
-import { type DataType, DataTypes, byteWidth, isFloating, isIntegral, typeEquals, typeToString } from '../types/data-type.js';
+import { type DataType, DataTypes, byteWidth, isFloating, isIntegral, isWideDecimal, typeEquals, typeToString } from '../types/data-type.js';
+import { columnToJs } from '../types/values.js';
+import { decimalArithmetic, needsWideKernels, negateWide } from './decimal128.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type ArithmeticOp, arithmeticResultType, commonType, decimalForIntegral } from '../types/type-coercion.js';
 import { runtime } from '../wasm/runtime.js';
@@ -84,8 +86,23 @@ function decimalOp(op: ArithmeticOp, a: Operand, b: Operand, rt: DataType & { ki
     if (t.kind === 'decimal' || isIntegral(t)) return decimalForIntegral(t);
     throw new AnalysisError(`decimal arithmetic '${op}' needs decimal or integral operands, got ${typeToString(a.type)} and ${typeToString(b.type)}`);
   };
-  const x = operandAs(a, asDec(a.type));
-  const y = operandAs(b, asDec(b.type));
+  const da = asDec(a.type);
+  const db = asDec(b.type);
+  if (needsWideKernels(da, db, rt)) {
+    // Some side has 19..38 digits: the int128 kernels (decimal128.ts) mix both layouts.
+    const x = operandAs(a, da);
+    const y = operandAs(b, db);
+    try {
+      const xa: Operand = isColumn(a) ? x.col : { type: da, value: columnToJs(x.col)[0] ?? null };
+      const yb: Operand = isColumn(b) ? y.col : { type: db, value: columnToJs(y.col)[0] ?? null };
+      return decimalArithmetic(op, xa, yb, rt, n);
+    } finally {
+      if (x.owned) x.col.release();
+      if (y.owned) y.col.release();
+    }
+  }
+  const x = operandAs(a, da);
+  const y = operandAs(b, db);
   try {
     const s1 = (x.col.type as { scale: number }).scale;
     const s2 = (y.col.type as { scale: number }).scale;
@@ -119,6 +136,7 @@ export const integralDivide = (a: Operand, b: Operand): Column => arithmetic('di
 export function negate(a: Column): Column {
   const t = a.type;
   if (t.kind === 'null') return nullColumn(runtime().memory, t, a.length);
+  if (isWideDecimal(t)) return negateWide(a);
   const sfx = t.kind === 'decimal' ? 'i64' : suffix(t, 'negate');
   return mapValues(a, t, (dst) => kernelFn('arith', `neg_${sfx}`)(a.valuesPtr, a.length, dst));
 }

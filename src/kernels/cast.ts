@@ -14,13 +14,15 @@
  */
 import { literalColumn } from './conditional.js';
 import { AnalysisError, InternalError, InvalidArgumentError } from '../errors.js';
-import { type DataType, byteWidth, typeEquals, typeToString } from '../types/data-type.js';
+import { type DataType, byteWidth, isNestedType, typeEquals, typeToString } from '../types/data-type.js';
+import { castNested, nestedToString } from './nested.js';
 import { Column, nullColumn } from '../types/column.js';
 import type { CellValue } from '../types/values.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
 import { kernelFn, mapValues, nullableColumn, physicalSuffix, shareColumn } from './common.js';
 import { formatDateColumn, formatTimestampColumn, parseDateColumn, parseTimestampColumn } from './dates.js';
+import { castWideDecimal, needsWideKernels } from './decimal128.js';
 
 /** A constant operand: a value of a type (the evaluator's Scalar has this shape). */
 export interface ScalarValue {
@@ -105,6 +107,9 @@ export function castColumn(col: Column, to: DataType): Column {
   if (typeEquals(from, to)) return shareColumn(col);
   if (from.kind === 'null') return nullColumn(mem, to, n);
   if (to.kind === 'null') cannotCast(from, to);
+  if (needsWideKernels(from, to)) return castWideDecimal(col, to); // decimals of 19..38 digits
+  if (to.kind === 'utf8' && isNestedType(from)) return nestedToString(col, (c) => castColumn(c, to));
+  if (isNestedType(from) && isNestedType(to)) return castNested(col, to, castColumn) ?? cannotCast(from, to);
   if (to.kind === 'utf8') return castToString(col);
   if (from.kind === 'utf8') return castFromString(col, to);
   const f = (name: string) => kernelFn('cast', name);

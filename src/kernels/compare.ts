@@ -8,8 +8,10 @@
  * where either side is null (except `<=>`, IS NULL, IS NOT NULL, which are never null).
  * Spark float order: NaN = NaN, NaN above everything, -0.0 = 0.0. Strings: UTF-8 byte order.
  */
-import { InvalidArgumentError } from '../errors.js';
-import { type DataType, DataTypes, typeEquals, typeToString } from '../types/data-type.js';
+import { AnalysisError, InvalidArgumentError } from '../errors.js';
+import { type DataType, DataTypes, byteWidth, isNestedType, isWideDecimal, typeEquals, typeToString } from '../types/data-type.js';
+import { encodeNestedKey } from './nested-keys.js';
+import { repeatRow } from './nested.js';
 import { Column, nullColumn } from '../types/column.js';
 import { type CellValue, columnFromJs, columnToJs } from '../types/values.js';
 import { commonType, decimalForIntegral } from '../types/type-coercion.js';
@@ -60,7 +62,11 @@ function compareValues(code: number, x: Column, xIsScalar: boolean, y: Column, y
       op = SWAPPED[code]!;
     }
     const t = c.type;
-    if (t.kind === 'decimal' && s.type.kind === 'decimal' && t.scale !== s.type.scale) {
+    if (t.kind === 'decimal' && s.type.kind === 'decimal' && (isWideDecimal(t) || isWideDecimal(s.type))) {
+      // int128 decimals: exact across widths and scales (decimal128 module), no common type needed.
+      if (typeEquals(t, s.type)) kernelFn('decimal128', 'cmp_i128')(op, c.valuesPtr, s.valuesPtr, ss ? 1 : 0, n, out.ptr);
+      else kernelFn('decimal128', 'dec_cmp')(op, c.valuesPtr, byteWidth(t), t.scale, s.valuesPtr, byteWidth(s.type), s.type.scale, ss ? 1 : 0, n, out.ptr);
+    } else if (t.kind === 'decimal' && s.type.kind === 'decimal' && t.scale !== s.type.scale) {
       kernelFn('compare', 'cmp_dec')(op, c.valuesPtr, 8, t.scale, s.valuesPtr, ss ? 0 : 8, s.type.scale, n, out.ptr);
     } else if (t.kind === 'utf8') {
       if (ss) {
@@ -95,6 +101,7 @@ export function compare(op: CompareOp, a: Operand, b: Operand): Column {
   const x = prepare(a, t);
   const y = prepare(b, t);
   try {
+    if (t !== EXACT_DECIMAL && isNestedType(t)) return compareNested(op, x.col, !isColumn(a), y.col, !isColumn(b), n);
     const values = compareValues(code, x.col, !isColumn(a), y.col, !isColumn(b), n);
     const cols = [...(isColumn(a) ? [x.col] : []), ...(isColumn(b) ? [y.col] : [])];
     const { validity, nullCount } = combineValidity(cols);
@@ -102,6 +109,25 @@ export function compare(op: CompareOp, a: Operand, b: Operand): Column {
   } finally {
     if (x.owned) x.col.release();
     if (y.owned) y.col.release();
+  }
+}
+
+/**
+ * Arrays and structs compare as their order-preserving key encodings (nested-keys.ts): element-wise,
+ * NULL elements equal to each other and first, as Spark's interpreted orderings; maps have no
+ * ordering or equality in Spark.
+ */
+function compareNested(op: CompareOp, x: Column, xs: boolean, y: Column, ys: boolean, n: number): Column {
+  if (x.type.kind === 'map') throw new AnalysisError(`comparison '${op}': ${typeToString(x.type)} cannot be compared (Spark has no equality or ordering on maps)`);
+  // a scalar operand arrives as one row: repeat it (its encoding is bytes, not text, so it stays a column)
+  const xc = xs ? repeatRow(x, n) : x.retain();
+  const yc = ys ? repeatRow(y, n) : y.retain();
+  const ex = encodeNestedKey(xc);
+  const ey = encodeNestedKey(yc);
+  try {
+    return compare(op, ex, ey);
+  } finally {
+    for (const c of [xc, yc, ex, ey]) c.release();
   }
 }
 
@@ -133,6 +159,19 @@ export function equalNullSafe(a: Operand, b: Operand): Column {
   const x = prepare(a, t);
   const y = prepare(b, t);
   try {
+    if (t !== EXACT_DECIMAL && isNestedType(t)) {
+      // arrays / structs: the null-safe equality of their key encodings (see compareNested)
+      if (t.kind === 'map') throw new AnalysisError(`comparison '<=>': ${typeToString(t)} cannot be compared (Spark has no equality on maps)`);
+      const xc = isColumn(a) ? x.col.retain() : repeatRow(x.col, n);
+      const yc = isColumn(b) ? y.col.retain() : repeatRow(y.col, n);
+      const ex = encodeNestedKey(xc);
+      const ey = encodeNestedKey(yc);
+      try {
+        return equalNullSafe(ex, ey);
+      } finally {
+        for (const c of [xc, yc, ex, ey]) c.release();
+      }
+    }
     const values = compareValues(0, x.col, !isColumn(a), y.col, !isColumn(b), n);
     const av = isColumn(a) ? x.col.validityPtr : 0;
     const bv = isColumn(b) ? y.col.validityPtr : 0;
@@ -212,6 +251,8 @@ export function inList(col: Column, list: readonly CellValue[], listType: DataTy
         try {
           if (t.kind === 'utf8') {
             kernelFn('compare', 'in_list_utf8')(x.offsetsPtr, x.valuesPtr, n, lc.offsetsPtr, lc.valuesPtr, items.length, values.ptr);
+          } else if (isWideDecimal(t)) {
+            kernelFn('decimal128', 'in_list_i128')(x.valuesPtr, n, lc.valuesPtr, items.length, values.ptr);
           } else {
             kernelFn('compare', `in_list_${suffix(t)}`)(x.valuesPtr, n, lc.valuesPtr, items.length, values.ptr);
           }

@@ -3,9 +3,10 @@
  * Inputs are borrowed; results are new columns owned by the caller.
  */
 import { InternalError } from '../errors.js';
-import { type DataType, byteWidth, typeEquals, typeToString } from '../types/data-type.js';
+import { type DataType, byteWidth, isNestedType, typeEquals, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
-import { type CellValue, parseDate, parseDecimal } from '../types/values.js';
+import { type CellValue, columnFromJs, parseDate, parseDecimal } from '../types/values.js';
+import { ifElseNested, repeatRow } from './nested.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
 import { finishColumn, withCopyInWasm } from './common.js';
@@ -18,6 +19,7 @@ export function ifElse(cond: Column, a: Column, b: Column): Column {
   const n = cond.length;
   const type = a.type;
   if (type.kind === 'null') return nullColumn(rt.memory, type, n);
+  if (isNestedType(type)) return ifElseNested(cond, a, b);
   const validity = WasmBuffer.allocate(rt.memory, Math.max(1, n));
   if (type.kind === 'utf8') {
     const offsets = WasmBuffer.allocate(rt.memory, (n + 1) * 4);
@@ -29,6 +31,10 @@ export function ifElse(cond: Column, a: Column, b: Column): Column {
     return withNullCount(type, n, values, validity, offsets);
   }
   const values = WasmBuffer.allocate(rt.memory, Math.max(1, n) * byteWidth(type));
+  if (byteWidth(type) === 16) {
+    rt.module('decimal128').if_else_128!(cond.valuesPtr, cond.validityPtr, a.valuesPtr, a.validityPtr, b.valuesPtr, b.validityPtr, n, values.ptr, validity.ptr);
+    return withNullCount(type, n, values, validity, null);
+  }
   k.if_else_fixed!(
     byteWidth(type), cond.valuesPtr, cond.validityPtr, a.valuesPtr, a.validityPtr, b.valuesPtr, b.validityPtr, n, values.ptr, validity.ptr,
   );
@@ -40,6 +46,15 @@ export function literalColumn(type: DataType, value: CellValue, n: number): Colu
   const rt = runtime();
   const mem = rt.memory;
   if (value === null || type.kind === 'null') return nullColumn(mem, type, n);
+  if (isNestedType(type)) {
+    // a nested constant: built once from its JS value, then row 0 repeated (kernels/nested.ts)
+    const one = columnFromJs(type, [value]);
+    try {
+      return repeatRow(one, n);
+    } finally {
+      one.release();
+    }
+  }
   if (type.kind === 'utf8') {
     const bytes = new TextEncoder().encode(String(value));
     const offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
@@ -77,9 +92,19 @@ export function literalColumn(type: DataType, value: CellValue, n: number): Colu
     case 'timestamp':
       new BigInt64Array(buf, values.ptr, n).fill(value instanceof Date ? BigInt(value.getTime()) * 1000n : BigInt(value as bigint));
       break;
-    case 'decimal':
-      new BigInt64Array(buf, values.ptr, n).fill(parseDecimal(value as string | number | bigint, type.scale));
+    case 'decimal': {
+      const u = parseDecimal(value as string | number | bigint, type.scale);
+      if (byteWidth(type) === 8) new BigInt64Array(buf, values.ptr, n).fill(u);
+      else {
+        // int128: low word, high word (decimal128.ts)
+        const words = new BigInt64Array(buf, values.ptr, 2 * n);
+        for (let i = 0; i < n; i++) {
+          words[2 * i] = BigInt.asIntN(64, u);
+          words[2 * i + 1] = u >> 64n;
+        }
+      }
       break;
+    }
   }
   return new Column(type, n, values, null, null, 0);
 }

@@ -15,7 +15,7 @@ import { type KernelExports, runtime } from '../wasm/runtime.js';
 import { combineValidity, filledBuffer, mapValues, nullableColumn, shareColumn, withCopyInWasm } from './common.js';
 
 /** Field codes of the date_field / ts_field kernels. */
-const FIELD = { year: 0, month: 1, dayofmonth: 2, dayofweek: 3, quarter: 4, dayofyear: 5, hour: 6, minute: 7, second: 8 } as const;
+const FIELD = { year: 0, month: 1, dayofmonth: 2, dayofweek: 3, quarter: 4, dayofyear: 5, hour: 6, minute: 7, second: 8, weekofyear: 9, dayofweek_iso: 10, yearofweek: 11 } as const;
 type FieldName = keyof typeof FIELD;
 
 /** Bytes per row reserved by the formatting kernels (assembly/dates.ts MAX_FORMATTED). */
@@ -72,7 +72,7 @@ function dateField(col: Column, field: FieldName): Column {
   const n = col.length;
   const k = kernels();
   const code = FIELD[field];
-  const isTime = code >= FIELD.hour;
+  const isTime = code >= FIELD.hour && code <= FIELD.second;
   if (col.type.kind === 'timestamp' || (isTime && col.type.kind === 'utf8')) {
     const ts = col.type.kind === 'timestamp' ? shareColumn(col) : parseTimestampColumn(col);
     try {
@@ -360,4 +360,142 @@ export function formatTimestampColumn(col: Column): Column {
     throw new InvalidArgumentError(`cast timestamp to string: expected a timestamp column, got ${typeToString(col.type)}`);
   }
   return formatted(col, (dstOff, dstVal) => kernels().format_timestamp!(col.valuesPtr, col.validityPtr, col.length, dstOff, dstVal));
+}
+
+// ---------------------------------------------------------------------------------------------
+// weekofyear, add_months, last_day, trunc, date_trunc, make_date, months_between, next_day
+// ---------------------------------------------------------------------------------------------
+
+/** Spark's `weekofyear(date)`: the ISO 8601 week number, 1..53. */
+export function weekofyear(col: Column): Column {
+  return dateField(col, 'weekofyear');
+}
+
+/** ISO day of week (EXTRACT(DAYOFWEEK_ISO ...)): 1 = Monday .. 7 = Sunday. */
+export function dayofweekIso(col: Column): Column {
+  return dateField(col, 'dayofweek_iso');
+}
+
+/** ISO week-numbering year (EXTRACT(YEAROFWEEK ...)). */
+export function yearofweek(col: Column): Column {
+  return dateField(col, 'yearofweek');
+}
+
+/** Spark's `add_months(date, months)`: the day of month is clamped to the target month's length. */
+export function addMonths(col: Column, months: Column): Column {
+  if (months.type.kind !== 'int32') throw new InvalidArgumentError(`add_months: the months must be an int column, got ${typeToString(months.type)}`);
+  const d = asDate(col, 'add_months');
+  try {
+    const n = d.length;
+    const values = filledBuffer(Math.max(1, n) * 4, (dst) => kernels().add_months!(d.valuesPtr, months.valuesPtr, n, dst));
+    const { validity, nullCount } = combineValidity([d, months]);
+    return new Column(DataTypes.Date, n, values, validity, null, nullCount);
+  } finally {
+    d.release();
+  }
+}
+
+/** Spark's `last_day(date)`: the last day of the date's month. */
+export function lastDay(col: Column): Column {
+  const d = asDate(col, 'last_day');
+  try {
+    return mapValues(d, DataTypes.Date, (dst) => kernels().last_day!(d.valuesPtr, d.length, dst));
+  } finally {
+    d.release();
+  }
+}
+
+/** Truncation levels of the trunc_date / trunc_ts kernels. */
+const TRUNC_LEVEL = { year: 0, quarter: 1, month: 2, week: 3, day: 4, hour: 5, minute: 6, second: 7, millisecond: 8, microsecond: 9 } as const;
+
+/** Spark's format names of `trunc(date, fmt)` (date levels only). */
+const TRUNC_DATE_FORMATS: Record<string, number> = {
+  year: TRUNC_LEVEL.year, yyyy: TRUNC_LEVEL.year, yy: TRUNC_LEVEL.year,
+  quarter: TRUNC_LEVEL.quarter,
+  month: TRUNC_LEVEL.month, mm: TRUNC_LEVEL.month, mon: TRUNC_LEVEL.month,
+  week: TRUNC_LEVEL.week,
+};
+
+/** Spark's format names of `date_trunc(fmt, ts)`. */
+const TRUNC_TS_FORMATS: Record<string, number> = {
+  ...TRUNC_DATE_FORMATS,
+  day: TRUNC_LEVEL.day, dd: TRUNC_LEVEL.day,
+  hour: TRUNC_LEVEL.hour, minute: TRUNC_LEVEL.minute, second: TRUNC_LEVEL.second,
+  millisecond: TRUNC_LEVEL.millisecond, microsecond: TRUNC_LEVEL.microsecond,
+};
+
+/** Spark's `trunc(date, fmt)`: YEAR/YYYY/YY, QUARTER, MONTH/MM/MON, WEEK (Monday); another format gives null. */
+export function truncDate(col: Column, format: string | null): Column {
+  const level = format === null ? undefined : TRUNC_DATE_FORMATS[format.toLowerCase()];
+  const mem = runtime().memory;
+  if (level === undefined) return nullColumn(mem, DataTypes.Date, col.length);
+  const d = asDate(col, 'trunc');
+  try {
+    return mapValues(d, DataTypes.Date, (dst) => kernels().trunc_date!(d.valuesPtr, d.length, level, dst));
+  } finally {
+    d.release();
+  }
+}
+
+/** Spark's `date_trunc(fmt, ts)` in UTC: a timestamp; an unknown format gives null. `col` must be a timestamp. */
+export function truncTimestamp(col: Column, format: string | null): Column {
+  const level = format === null ? undefined : TRUNC_TS_FORMATS[format.toLowerCase()];
+  const mem = runtime().memory;
+  if (level === undefined || col.type.kind === 'null') return nullColumn(mem, DataTypes.Timestamp, col.length);
+  if (col.type.kind !== 'timestamp') throw new InvalidArgumentError(`date_trunc: expected a timestamp column, got ${typeToString(col.type)}`);
+  return mapValues(col, DataTypes.Timestamp, (dst) => kernels().trunc_ts!(col.valuesPtr, col.length, level, dst));
+}
+
+/** Spark's `make_date(year, month, day)` (int columns); an invalid date gives null (non-ANSI). */
+export function makeDate(y: Column, m: Column, d: Column): Column {
+  for (const c of [y, m, d]) {
+    if (c.type.kind !== 'int32') throw new InvalidArgumentError(`make_date: expected int columns, got ${typeToString(c.type)}`);
+  }
+  const n = y.length;
+  const v = combineValidity([y, m, d]);
+  try {
+    return nullableColumn(DataTypes.Date, n, (dst, dstValid) =>
+      kernels().make_date!(y.valuesPtr, m.valuesPtr, d.valuesPtr, v.validity?.ptr ?? 0, n, dst, dstValid),
+    );
+  } finally {
+    v.validity?.release();
+  }
+}
+
+/** Spark's `months_between(t1, t2[, roundOff])` on timestamps (UTC): a double, rounded to 8 digits when roundOff. */
+export function monthsBetween(a: Column, b: Column, roundOff = true): Column {
+  for (const c of [a, b]) {
+    if (c.type.kind !== 'timestamp') throw new InvalidArgumentError(`months_between: expected timestamp columns, got ${typeToString(c.type)}`);
+  }
+  const n = a.length;
+  const values = filledBuffer(Math.max(1, n) * 8, (dst) => kernels().months_between!(a.valuesPtr, b.valuesPtr, n, roundOff ? 1 : 0, dst));
+  const { validity, nullCount } = combineValidity([a, b]);
+  return new Column(DataTypes.Double, n, values, validity, null, nullCount);
+}
+
+/** Day-of-week names of next_day, counted from Thursday as Spark's DateTimeUtils.getDayOfWeekFromString does. */
+const DAY_OF_WEEK: Record<string, number> = {
+  su: 3, sun: 3, sunday: 3, mo: 4, mon: 4, monday: 4, tu: 5, tue: 5, tuesday: 5, we: 6, wed: 6, wednesday: 6,
+  th: 0, thu: 0, thursday: 0, fr: 1, fri: 1, friday: 1, sa: 2, sat: 2, saturday: 2,
+};
+
+/** Spark's `next_day(date, dayOfWeek)`: the first later date on that weekday; an unknown name gives null (non-ANSI). */
+export function nextDay(col: Column, dayOfWeek: string | null): Column {
+  const dow = dayOfWeek === null ? undefined : DAY_OF_WEEK[dayOfWeek.trim().toLowerCase()];
+  if (dow === undefined) return nullColumn(runtime().memory, DataTypes.Date, col.length);
+  const d = asDate(col, 'next_day');
+  try {
+    return mapValues(d, DataTypes.Date, (dst) => kernels().next_day!(d.valuesPtr, d.length, dow, dst));
+  } finally {
+    d.release();
+  }
+}
+
+/** EXTRACT(SECOND FROM ts) (Spark): seconds with the microsecond fraction, decimal(8,6); a date gives 0. */
+export function extractSecond(col: Column): Column {
+  const type = DataTypes.decimal(8, 6);
+  if (col.type.kind === 'null') return nullColumn(runtime().memory, type, col.length);
+  if (col.type.kind === 'date32') return mapValues(col, type, (dst) => runtime().memory.u8(dst, col.length * 8).fill(0));
+  if (col.type.kind !== 'timestamp') throw new InvalidArgumentError(`extract(SECOND ...): expected a date or timestamp column, got ${typeToString(col.type)}`);
+  return mapValues(col, type, (dst) => kernels().ts_second_micros!(col.valuesPtr, col.length, dst));
 }

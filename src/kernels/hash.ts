@@ -11,6 +11,7 @@ import type { Column } from '../types/column.js';
 import { typeToString } from '../types/data-type.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
+import { encodeNestedKey } from './nested-keys.js';
 
 /** Bytes per row of a hash buffer (one u64). */
 export const HASH_BYTES = 8;
@@ -42,8 +43,12 @@ export function hashColumnInto(column: Column, outPtr: number, combine: boolean)
     case 'date32':
       k.hash_i32!(v, valid, n, outPtr, c);
       return;
-    case 'int64':
     case 'decimal':
+      // int128 decimals (precision > 18): the decimal128 module; a value that fits int64 hashes like it.
+      if (column.type.precision > 18) runtime().module('decimal128').hash_i128!(v, valid, n, outPtr, c);
+      else k.hash_i64!(v, valid, n, outPtr, c);
+      return;
+    case 'int64':
     case 'timestamp':
       k.hash_i64!(v, valid, n, outPtr, c);
       return;
@@ -56,6 +61,18 @@ export function hashColumnInto(column: Column, outPtr: number, combine: boolean)
     case 'utf8':
       k.hash_utf8!(column.offsetsPtr, v, valid, n, outPtr, c);
       return;
+    case 'array':
+    case 'map':
+    case 'struct': {
+      // nested values hash as their key encoding (nested-keys.ts), as key tables compare them
+      const e = encodeNestedKey(column);
+      try {
+        k.hash_utf8!(e.offsetsPtr, e.valuesPtr, e.validityPtr, n, outPtr, c);
+      } finally {
+        e.release();
+      }
+      return;
+    }
     default: {
       const never: never = column.type;
       throw new InternalError(`hashColumnInto: no hash kernel for type ${typeToString(never)}`);

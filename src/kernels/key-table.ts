@@ -8,7 +8,8 @@
 import { physicalSuffix } from './common.js';
 import { InternalError } from '../errors.js';
 import { Column } from '../types/column.js';
-import { type DataType, byteWidth } from '../types/data-type.js';
+import { type DataType, byteWidth, isNestedType } from '../types/data-type.js';
+import { decodeNestedKey, encodeNestedKeys, keyStorageType } from './nested-keys.js';
 import { type MemoryReservation, type WasmMemory, WasmBuffer } from '../wasm/memory.js';
 import type { KernelExports } from '../wasm/runtime.js';
 
@@ -75,6 +76,7 @@ export class GrowableBuffer {
 function fixedSuffix(type: DataType): string | null {
   // Booleans are keyed as int8; strings and the null type have no fixed-width key.
   if (type.kind === 'boolean') return 'i8';
+  if (byteWidth(type) === 16) return null; // int128 decimals: the encoded layout (key kind 17)
   const suffix = physicalSuffix(type);
   return suffix === 'utf8' ? null : suffix;
 }
@@ -90,6 +92,8 @@ export function keyKind(type: DataType): number {
       return 9;
     case 'utf8':
       return 16;
+    case 'decimal':
+      return byteWidth(type) === 16 ? 17 : 8; // 17: int128 (assembly/lib/keys.ts K_I128)
     default:
       return byteWidth(type);
   }
@@ -98,7 +102,7 @@ export function keyKind(type: DataType): number {
 /** Bytes a key column takes in every encoded key row (flag byte + fixed part). */
 function encodedFixedBytes(type: DataType): number {
   const kind = keyKind(type);
-  return 1 + (kind === 5 || kind === 16 ? 4 : kind === 9 ? 8 : kind);
+  return 1 + (kind === 5 || kind === 16 ? 4 : kind === 9 ? 8 : kind === 17 ? 16 : kind);
 }
 
 /** What the table reads of a key column: its type and buffer addresses (a Column qualifies). */
@@ -160,6 +164,8 @@ export class KeyTable {
   private capacity = 0;
   private groupCap: number;
   private released = false;
+  /** The key types as given (nested ones are stored encoded as utf8, `keyTypes`). */
+  private readonly logicalKeyTypes: readonly DataType[];
 
   constructor(
     private readonly k: KernelExports,
@@ -169,6 +175,10 @@ export class KeyTable {
     private readonly options: KeyTableOptions,
   ) {
     if (keyTypes.length === 0) throw new InternalError('KeyTable needs at least one key column');
+    // Nested keys (arrays, maps, structs) are stored as their byte encoding (nested-keys.ts).
+    this.logicalKeyTypes = keyTypes;
+    keyTypes = keyTypes.map(keyStorageType);
+    this.keyTypes = keyTypes;
     this.suffix = keyTypes.length === 1 ? fixedSuffix(keyTypes[0]!) : null;
     this.layout = this.suffix ? 'fixed' : 'encoded';
     this.mode = directable(this.suffix) ? 'direct' : 'hash';
@@ -229,6 +239,7 @@ export class KeyTable {
   /** Insert-or-lookup: writes the group id of each of the `n` rows of `keys` to the i32 array at `gids`. */
   insert(keys: readonly KeyInput[], n: number, gids: number): void {
     if (n === 0) return;
+    if (keys.some((c) => isNestedType(c.type))) return this.withEncoded(keys, (e) => this.insert(e, n, gids));
     if (this.layout === 'fixed') this.insertFixed(keys[0]!, n, gids);
     else this.insertEncoded(n, this.encode(keys, n, !this.options.nullsFormGroups), gids);
   }
@@ -264,6 +275,7 @@ export class KeyTable {
   insertMasked(keys: readonly KeyInput[], n: number, rowMask: number, gids: number): void {
     if (this.layout !== 'encoded') throw new InternalError('insertMasked needs the encoded layout');
     if (n === 0) return;
+    if (keys.some((c) => isNestedType(c.type))) return this.withEncoded(keys, (e) => this.insertMasked(e, n, rowMask, gids));
     this.encode(keys, n, false);
     this.insertEncoded(n, rowMask, gids);
   }
@@ -271,6 +283,7 @@ export class KeyTable {
   /** Lookup only: writes each row's group id, or -1 when its key is absent (or null, unless nulls form groups). */
   lookup(keys: readonly KeyInput[], n: number, gids: number): void {
     if (n === 0) return;
+    if (keys.some((c) => isNestedType(c.type))) return this.withEncoded(keys, (e) => this.lookup(e, n, gids));
     const nullGroups = this.options.nullsFormGroups ? 1 : 0;
     if (this.layout === 'fixed') {
       const c = keys[0]!;
@@ -289,6 +302,27 @@ export class KeyTable {
 
   /** Key column `c` of groups [start, start + count) (needs the `aggregate` module's finishers). */
   keyColumn(c: number, start: number, count: number): Column {
+    const logical = this.logicalKeyTypes[c]!;
+    if (!isNestedType(logical)) return this.storedKeyColumn(c, start, count);
+    const encoded = this.storedKeyColumn(c, start, count);
+    try {
+      return decodeNestedKey(logical, encoded);
+    } finally {
+      encoded.release();
+    }
+  }
+
+  /** Runs `f` with the nested key columns replaced by their encoding (nested-keys.ts). */
+  private withEncoded(keys: readonly KeyInput[], f: (encoded: readonly KeyInput[]) => void): void {
+    const e = encodeNestedKeys(keys);
+    try {
+      f(e.cols);
+    } finally {
+      e.release();
+    }
+  }
+
+  private storedKeyColumn(c: number, start: number, count: number): Column {
     const type = this.keyTypes[c]!;
     const mem = this.mem;
     if (this.layout === 'fixed') {

@@ -6,7 +6,8 @@
  * BigDecimal(d): round(2.5) = 3, round(-2.5) = -3, round(1.005, 2) = 1.01; decimals exact).
  */
 import { AnalysisError, InvalidArgumentError } from '../errors.js';
-import { type DataType, DataTypes, byteWidth, isIntegral, isNumeric, typeEquals, typeToString } from '../types/data-type.js';
+import { type DataType, DataTypes, byteWidth, isIntegral, isNumeric, isWideDecimal, typeEquals, typeToString } from '../types/data-type.js';
+import { absWide, roundDecimal } from './decimal128.js';
 import { Column, nullColumn } from '../types/column.js';
 import { boundedDecimal } from '../types/type-coercion.js';
 import { WasmBuffer } from '../wasm/memory.js';
@@ -37,7 +38,7 @@ export function mathResultType(fn: MathFunction, t: DataType, scale = 0): DataTy
   }
 }
 
-/** Spark's RoundBase result type for decimal(p, s) rounded to `scale` (bounded at 18 digits). */
+/** Spark's RoundBase result type for decimal(p, s) rounded to `scale` (bounded at 38 digits). */
 function roundDecimalType(p: number, s: number, scale: number): DataType {
   const integral = p - s + 1;
   if (scale < 0) return boundedDecimal(Math.max(integral, -scale + 1), 0);
@@ -62,6 +63,7 @@ function asType(col: Column, t: DataType): [Column, () => void] {
 export function abs(col: Column): Column {
   if (col.type.kind === 'null') return nullColumn(runtime().memory, DataTypes.Double, col.length);
   if (col.type.kind === 'utf8') return withDouble(col, abs);
+  if (isWideDecimal(col.type)) return absWide(col); // int128 decimals (decimal128.ts)
   return mapValues(col, col.type, (dst) => kernelFn('math', `abs_${suffix(col.type)}`)(col.valuesPtr, col.length, dst));
 }
 
@@ -82,6 +84,7 @@ function floorCeil(col: Column, up: number): Column {
   if (isIntegral(t)) return castColumn(col, rt);
   if (t.kind === 'decimal') {
     if (t.scale === 0) return shareColumn(col);
+    if (isWideDecimal(t) || isWideDecimal(rt)) return roundDecimal(col, 0, up ? 'ceil' : 'floor', rt);
     return mapValues(col, rt, (dst) => kernelFn('math', 'floor_ceil_dec')(up, col.valuesPtr, col.length, t.scale, dst));
   }
   const [c, done] = asType(col, DataTypes.Double);
@@ -157,6 +160,7 @@ export function round(col: Column, scale = 0): Column {
     return mapValues(col, t, (dst) => kernelFn('math', 'round_int')(byteWidth(t), col.valuesPtr, n, scale, dst));
   }
   if (t.kind !== 'decimal' || rt.kind !== 'decimal') throw new AnalysisError(`round is not defined for ${typeToString(t)}`);
+  if (isWideDecimal(t) || isWideDecimal(rt)) return roundDecimal(col, scale, 'half_up', rt);
   return nullableColumn(rt, n, (dst, dstValid) =>
     kernelFn('math', 'round_dec')(col.valuesPtr, col.validityPtr, n, t.scale, scale, rt.precision, dst, dstValid),
   );

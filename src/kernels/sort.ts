@@ -13,10 +13,11 @@
  * Spark's defaults are the caller's job: ascending implies nulls first, descending nulls last.
  */
 import { takeBatchAt, takeColumnAt } from './take.js';
-import { InternalError, InvalidArgumentError } from '../errors.js';
+import { AnalysisError, InternalError, InvalidArgumentError } from '../errors.js';
 import { Batch } from '../types/batch.js';
 import { Column } from '../types/column.js';
-import { byteWidth, type DataType } from '../types/data-type.js';
+import { byteWidth, isNestedType, typeToString, type DataType } from '../types/data-type.js';
+import { encodeNestedKey } from './nested-keys.js';
 import { type WasmMemory, WasmBuffer } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
 
@@ -79,7 +80,7 @@ function keyLayout(columns: readonly Column[], keys: readonly SortKey[], numRows
     }
     if (column.type.kind === 'null') continue; // every row is null: the key cannot reorder anything
     const nullByte = uniform || (column.nullCount > 0 && column.validity !== null);
-    const valueBytes = column.type.kind === 'utf8' ? STRING_PREFIX_BYTES + 1 : byteWidth(column.type);
+    const valueBytes = column.type.kind === 'utf8' || isNestedType(column.type) ? STRING_PREFIX_BYTES + 1 : byteWidth(column.type);
     parts.push({ column, key, nullByte, valueBytes, offset });
     offset += (nullByte ? 1 : 0) + valueBytes;
   }
@@ -102,8 +103,10 @@ function encoderFor(k: KernelExports, type: DataType): (...args: number[]) => nu
     case 'int32':
     case 'date32':
       return k.encode_i32!;
-    case 'int64':
     case 'decimal':
+      // int128 decimals (precision > 18) encode in the decimal128 module (rows mode: 16 bytes > 8).
+      return type.precision > 18 ? runtime().module('decimal128').encode_i128! : k.encode_i64!;
+    case 'int64':
     case 'timestamp':
       return k.encode_i64!;
     case 'float32':
@@ -173,6 +176,7 @@ export function sortScratchBytes(columns: readonly Column[], keys: readonly Sort
  * returned buffer.
  */
 export function argsort(columns: readonly Column[], keys: readonly SortKey[], numRows: number): WasmBuffer {
+  if (hasNestedKey(columns, keys)) return withEncodedSortKeys(columns, keys, (cols) => argsort(cols, keys, numRows));
   const rt = runtime();
   const k = rt.module('sort');
   const mem = rt.memory;
@@ -217,6 +221,41 @@ export function argsort(columns: readonly Column[], keys: readonly SortKey[], nu
   return out;
 }
 
+function hasNestedKey(columns: readonly Column[], keys: readonly SortKey[]): boolean {
+  return keys.some((k) => columns[k.index] !== undefined && isNestedType(columns[k.index]!.type));
+}
+
+/** The columns with every nested sort key replaced by its order-preserving byte encoding (nested-keys.ts). */
+function encodeSortKeyColumns(columns: readonly Column[], keys: readonly SortKey[]): { cols: Column[]; release(): void } {
+  const cols = [...columns];
+  const temps: Column[] = [];
+  try {
+    for (const k of keys) {
+      const c = columns[k.index];
+      if (!c || !isNestedType(c.type) || cols[k.index] !== c) continue;
+      if (c.type.kind === 'map') {
+        throw new AnalysisError(`cannot sort on a map: the sort key ${k.index} has type ${typeToString(c.type)}, which has no ordering in Spark`);
+      }
+      const e = encodeNestedKey(c);
+      temps.push(e);
+      cols[k.index] = e;
+    }
+  } catch (e) {
+    for (const t of temps) t.release();
+    throw e;
+  }
+  return { cols, release: () => temps.forEach((t) => t.release()) };
+}
+
+function withEncodedSortKeys<T>(columns: readonly Column[], keys: readonly SortKey[], f: (cols: readonly Column[]) => T): T {
+  const { cols, release } = encodeSortKeyColumns(columns, keys);
+  try {
+    return f(cols);
+  } finally {
+    release();
+  }
+}
+
 /**
  * LSD radix argsort of packed u64 keys: one histogram pass, then a scatter pass per digit that is not
  * constant (ping-ponging between the two key/index buffers); writes the permutation to `out`. Each
@@ -248,6 +287,7 @@ function radixSortPacked(k: KernelExports, n: number, keys: number, tmpKeys: num
  */
 export function topK(columns: readonly Column[], keys: readonly SortKey[], numRows: number, k: number): { indices: WasmBuffer; count: number } {
   if (!Number.isInteger(k) || k < 0) throw new InvalidArgumentError(`top-k: k must be a non-negative integer, got ${k}`);
+  if (hasNestedKey(columns, keys)) return withEncodedSortKeys(columns, keys, (cols) => topK(cols, keys, numRows, k));
   const count = Math.min(k, numRows);
   const rt = runtime();
   const mem = rt.memory;
@@ -328,6 +368,17 @@ export const MERGE_DESC_INTS = DESC_BYTES / 4;
 
 /** Encodes the sort keys of a batch's columns (borrowed) into uniform key rows for merging. */
 export function encodeMergeKeys(columns: readonly Column[], keys: readonly SortKey[], numRows: number): MergeKeyRows {
+  if (hasNestedKey(columns, keys)) {
+    // the descriptors point into the encoded key columns: they live as long as the rows
+    const { cols, release } = encodeSortKeyColumns(columns, keys);
+    try {
+      const rows = encodeMergeKeys(cols, keys, numRows);
+      return { ...rows, release: () => (rows.release(), release()) };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
   const rt = runtime();
   const mem = rt.memory;
   const k = rt.module('sort');

@@ -11,7 +11,7 @@ import { type DataType, DataTypes, typeToString } from '../types/data-type.js';
 import { Column, nullColumn } from '../types/column.js';
 import { WasmBuffer, type WasmMemory } from '../wasm/memory.js';
 import { type KernelExports, runtime } from '../wasm/runtime.js';
-import { mapValues, withCopyInWasm } from './common.js';
+import { combineValidity, filledBuffer, mapValues, withCopyInWasm } from './common.js';
 
 const INT32_MAX = 2147483647;
 /** Output buffers using less than this fraction of their capacity are copied to a tight buffer. */
@@ -98,8 +98,8 @@ export function lower(col: Column): Column {
   return caseMap(col, false);
 }
 
-function caseMap(col: Column, toUpper: boolean): Column {
-  const fn = toUpper ? 'upper' : 'lower';
+function caseMap(col: Column, toUpper: boolean, title = false): Column {
+  const fn = title ? 'initcap' : toUpper ? 'upper' : 'lower';
   requireUtf8(col, fn);
   const rt = runtime();
   const mem = rt.memory;
@@ -109,7 +109,8 @@ function caseMap(col: Column, toUpper: boolean): Column {
   const bytes = end - start;
   // 1. SIMD ASCII case mapping of the whole byte range (non-ASCII bytes pass through).
   const cased = WasmBuffer.allocate(mem, Math.max(1, bytes));
-  k.ascii_case!(col.valuesPtr + start, bytes, cased.ptr, toUpper ? 1 : 0);
+  if (title) k.ascii_initcap!(col.offsetsPtr, col.valuesPtr, n, cased.ptr);
+  else k.ascii_case!(col.valuesPtr + start, bytes, cased.ptr, toUpper ? 1 : 0);
   // 2. Which valid rows hold non-ASCII bytes? (0 when the batch is ASCII: one SIMD pass.)
   const idx = WasmBuffer.allocate(mem, Math.max(1, n) * 4);
   try {
@@ -134,7 +135,7 @@ function caseMap(col: Column, toUpper: boolean): Column {
       const s = srcOffsets[r]!;
       const e = srcOffsets[r + 1]!;
       const text = decoder.decode(mem.u8(col.valuesPtr + s, e - s).slice());
-      const mapped = encoder.encode(toUpper ? text.toUpperCase() : text.toLowerCase());
+      const mapped = encoder.encode(title ? initcapText(text) : toUpper ? text.toUpperCase() : text.toLowerCase());
       replacements[j] = mapped;
       replacedBytes += e - s;
       newBytes += mapped.byteLength;
@@ -423,4 +424,183 @@ export function endsWith(col: Column, suffix: string): Column {
 /** Spark's `contains(str, sub)` with a literal: boolean, null where `str` is null. */
 export function contains(col: Column, sub: string): Column {
   return literalMatch(col, sub, 'contains', 'contains');
+}
+
+// ---------------------------------------------------------------------------------------------
+// octet_length, bit_length, reverse, repeat, lpad/rpad, locate/instr, translate, initcap
+// ---------------------------------------------------------------------------------------------
+
+/** Title-case mappings that differ from upper case (Unicode digraphs). */
+const TITLE_CASE: Record<string, string> = { 'Ǆ': 'ǅ', 'ǆ': 'ǅ', 'Ǉ': 'ǈ', 'ǉ': 'ǈ', 'Ǌ': 'ǋ', 'ǌ': 'ǋ', 'Ǳ': 'ǲ', 'ǳ': 'ǲ' };
+
+/** Spark's initcap of one (non-ASCII) string: lower-case, then title-case each character after a space. */
+function initcapText(text: string): string {
+  const lower = text.toLowerCase();
+  let out = '';
+  let prev = ' ';
+  for (const ch of lower) {
+    if (prev === ' ') {
+      const t = TITLE_CASE[ch];
+      if (t) out += t;
+      else {
+        const up = ch.toUpperCase();
+        out += up.length > 1 ? up[0] + up.slice(1).toLowerCase() : up;
+      }
+    } else out += ch;
+    prev = ch;
+  }
+  return out;
+}
+
+/**
+ * Spark's `initcap(str)`: lower-case, then upper-case (title-case) the first letter of every word;
+ * words are separated by spaces. ASCII batches run in one kernel; non-ASCII rows use Unicode casing.
+ */
+export function initcap(col: Column): Column {
+  return caseMap(col, false, true);
+}
+
+/** Spark's `octet_length(str)`: bytes of the UTF-8 encoding, int32. */
+export function octetLength(col: Column): Column {
+  requireUtf8(col, 'octet_length');
+  return mapValues(col, DataTypes.Integer, (dst) => kernels().utf8_octet_length!(col.offsetsPtr, col.length, 0, dst));
+}
+
+/** Spark's `bit_length(str)`: 8 * octet_length, int32. */
+export function bitLength(col: Column): Column {
+  requireUtf8(col, 'bit_length');
+  return mapValues(col, DataTypes.Integer, (dst) => kernels().utf8_octet_length!(col.offsetsPtr, col.length, 3, dst));
+}
+
+/** Spark's `reverse(str)`: the characters (code points) in reverse order. */
+export function reverse(col: Column): Column {
+  requireUtf8(col, 'reverse');
+  const mem = runtime().memory;
+  const { start, end } = byteRange(mem, col);
+  return utf8Transform(col, end - start, (dstOff, dstVal) => {
+    kernels().utf8_reverse!(col.offsetsPtr, col.valuesPtr, col.length, dstOff, dstVal);
+    return end - start;
+  });
+}
+
+/**
+ * Runs a variable-size utf8 kernel twice (dry run with dstVal 0 for the size, then for real) and
+ * builds the result with `validity` (owned: passed to the result).
+ */
+function sizedUtf8(fn: string, n: number, validity: { validity: WasmBuffer | null; nullCount: number }, run: (dstOff: number, dstVal: number) => number): Column {
+  const mem = runtime().memory;
+  let offsets: WasmBuffer | null = null;
+  let values: WasmBuffer | null = null;
+  try {
+    const bytes = run(0, 0);
+    if (bytes > INT32_MAX) throw new InvalidArgumentError(`${fn}: the result would hold ${bytes} bytes, more than a string column can (2 GiB)`);
+    offsets = WasmBuffer.allocate(mem, (n + 1) * 4);
+    values = WasmBuffer.allocate(mem, Math.max(1, bytes));
+    run(offsets.ptr, values.ptr);
+  } catch (e) {
+    offsets?.release();
+    values?.release();
+    validity.validity?.release();
+    throw e;
+  }
+  return new Column(DataTypes.String, n, values, validity.validity, offsets, validity.nullCount);
+}
+
+function requireInt32Column(col: Column, fn: string, what: string): void {
+  if (col.type.kind !== 'int32') throw new InvalidArgumentError(`${fn}: ${what} must be an int column, got ${typeToString(col.type)}`);
+}
+
+/** Spark's `repeat(str, times)`: `times` copies of the string (times <= 0 gives ''); `times` is an int column. */
+export function repeat(col: Column, times: Column): Column {
+  requireUtf8(col, 'repeat');
+  requireInt32Column(times, 'repeat', 'the count');
+  const v = combineValidity([col, times]);
+  return sizedUtf8('repeat', col.length, v, (dstOff, dstVal) =>
+    kernels().utf8_repeat!(col.offsetsPtr, col.valuesPtr, col.length, times.valuesPtr, v.validity?.ptr ?? 0, dstOff, dstVal),
+  );
+}
+
+/**
+ * Spark's `lpad(str, len, pad)` (left) / `rpad(str, len, pad)`, by characters: cut to `len`
+ * characters when longer, else padded with repetitions of `pad` (an empty pad leaves it as is).
+ */
+export function pad(col: Column, len: Column, padText: string, left: boolean): Column {
+  const fn = left ? 'lpad' : 'rpad';
+  requireUtf8(col, fn);
+  requireInt32Column(len, fn, 'the length');
+  const padBytes = encoder.encode(padText);
+  const padChars = [...padText].length;
+  const v = combineValidity([col, len]);
+  return runtime().withScratch(padBytes.byteLength + 1, (padPtr) => {
+    runtime().memory.u8(padPtr, padBytes.byteLength).set(padBytes);
+    return sizedUtf8(fn, col.length, v, (dstOff, dstVal) =>
+      kernels().utf8_pad!(col.offsetsPtr, col.valuesPtr, col.length, len.valuesPtr, v.validity?.ptr ?? 0, padPtr, padBytes.byteLength, padChars, left ? 1 : 0, dstOff, dstVal),
+    );
+  });
+}
+
+/**
+ * Spark's `locate(substr, str[, pos])`: the 1-based character position of the first occurrence
+ * of `substr` in `str` at or after character `pos` (0 when absent or pos < 1; a null pos gives 0,
+ * not null). `instr(str, substr)` is locate without pos. Null when str or substr is null.
+ */
+export function locate(sub: Column, str: Column, pos?: Column): Column {
+  requireUtf8(sub, 'locate');
+  requireUtf8(str, 'locate');
+  if (pos) requireInt32Column(pos, 'locate', 'the position');
+  const n = str.length;
+  const mem = runtime().memory;
+  const values = filledBuffer(Math.max(1, n) * 4, (dst) => {
+    if (pos && pos.validity && pos.nullCount > 0) {
+      // A null position gives 0: run with the positions where null rows read as 0 (< 1 -> 0).
+      runtime().withScratch(Math.max(1, n) * 4, (starts) => {
+        const s = mem.i32(starts, n);
+        s.set(mem.i32(pos.valuesPtr, n));
+        kernels().zero_where_null_i32!(starts, pos.validityPtr, n);
+        kernels().utf8_locate!(str.offsetsPtr, str.valuesPtr, sub.offsetsPtr, sub.valuesPtr, n, starts, dst);
+      });
+    } else {
+      kernels().utf8_locate!(str.offsetsPtr, str.valuesPtr, sub.offsetsPtr, sub.valuesPtr, n, pos ? pos.valuesPtr : 0, dst);
+    }
+  });
+  const { validity, nullCount } = combineValidity([sub, str]);
+  return new Column(DataTypes.Integer, n, values, validity, null, nullCount);
+}
+
+/**
+ * Spark's `translate(str, from, to)`: characters of `from` are replaced by the character at the
+ * same position of `to`, or removed when `to` is shorter; the first occurrence in `from` wins.
+ */
+export function translate(col: Column, from: string, to: string): Column {
+  requireUtf8(col, 'translate');
+  const toChars = [...to];
+  const entries = new Map<number, string | null>();
+  [...from].forEach((ch, i) => {
+    const cp = ch.codePointAt(0)!;
+    if (!entries.has(cp)) entries.set(cp, i < toChars.length ? toChars[i]! : null);
+  });
+  const sorted = [...entries.entries()].sort((a, b) => a[0] - b[0]);
+  const repBytes: number[] = [];
+  const map = new Int32Array(sorted.length * 3);
+  sorted.forEach(([cp, rep], i) => {
+    map[i * 3] = cp;
+    if (rep === null) {
+      map[i * 3 + 1] = -1;
+      return;
+    }
+    const b = encoder.encode(rep);
+    map[i * 3 + 1] = repBytes.length;
+    map[i * 3 + 2] = b.byteLength;
+    repBytes.push(...b);
+  });
+  const v = { validity: col.validity?.retain() ?? null, nullCount: col.nullCount };
+  const mem = runtime().memory;
+  return runtime().withScratch(map.byteLength + repBytes.length + 4, (scratch) => {
+    mem.i32(scratch, map.length).set(map);
+    const rep = scratch + map.byteLength;
+    mem.u8(rep, repBytes.length).set(repBytes);
+    return sizedUtf8('translate', col.length, v, (dstOff, dstVal) =>
+      kernels().utf8_translate!(col.offsetsPtr, col.valuesPtr, col.length, col.validityPtr, scratch, sorted.length, rep, dstOff, dstVal),
+    );
+  });
 }

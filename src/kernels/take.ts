@@ -9,12 +9,13 @@
 import { InternalError, InvalidArgumentError } from '../errors.js';
 import { Batch } from '../types/batch.js';
 import { Column } from '../types/column.js';
-import { byteWidth, typeToString, type DataType } from '../types/data-type.js';
+import { byteWidth, isNestedType, typeToString, type DataType } from '../types/data-type.js';
 import type { Schema } from '../types/schema.js';
 import { concatColumns } from '../types/arrow-interop.js';
 import { WasmBuffer } from '../wasm/memory.js';
 import { runtime } from '../wasm/runtime.js';
 import { finishColumn } from './common.js';
+import { sliceNested, takeNestedAt } from './nested.js';
 
 /** A selection vector: `count` int32 row indices in `indices` (owned by the caller). */
 export interface Selection {
@@ -34,6 +35,7 @@ export function takeColumnAt(col: Column, indicesPtr: number, count: number): Co
   const mem = rt.memory;
   const k = rt.module('take');
   if (col.type.kind === 'null') return new Column(col.type, count, null, null, null, count);
+  if (isNestedType(col.type)) return takeNestedAt(col, indicesPtr, count);
   let validity: WasmBuffer | null = null;
   let nullCount = 0;
   let values: WasmBuffer | null = null;
@@ -51,6 +53,12 @@ export function takeColumnAt(col: Column, indicesPtr: number, count: number): Co
     } else {
       const width = byteWidth(col.type);
       const kernel = TAKE_KERNEL[width];
+      if (width === 16) {
+        // int128 decimals (decimal128 module)
+        values = WasmBuffer.allocate(mem, Math.max(1, count) * width);
+        rt.module('decimal128').take_128!(col.valuesPtr, indicesPtr, count, values.ptr);
+        return finishColumn(col.type, count, values, validity, offsets, nullCount);
+      }
       if (!kernel) throw new InternalError(`takeColumn: no gather kernel for type ${typeToString(col.type)}`);
       values = WasmBuffer.allocate(mem, Math.max(1, count) * width);
       k[kernel]!(col.valuesPtr, indicesPtr, count, values.ptr);
@@ -139,6 +147,7 @@ export function sliceColumn(col: Column, offset: number, length: number): Column
   const mem = rt.memory;
   const k = rt.module('take');
   if (col.type.kind === 'null') return new Column(col.type, length, null, null, null, length);
+  if (isNestedType(col.type)) return sliceNested(col, offset, length);
   let validity: WasmBuffer | null = null;
   let nullCount = 0;
   let values: WasmBuffer | null = null;

@@ -58,6 +58,13 @@ function prune(plan: LogicalPlan, required: ReadonlySet<number>): LogicalPlan {
       const child = narrow(prune(plan.child, need), need);
       return aggregates === plan.aggregates && child === plan.child ? plan : { ...plan, aggregates, child };
     }
+    case 'generate': {
+      // Generate keeps its generated columns; the child keeps what passes through and what the generator reads.
+      const childIds = idSet(outputOf(plan.child));
+      const need = referencesOf([plan.generator], new Set([...required].filter((id) => childIds.has(id))));
+      const child = narrow(prune(plan.child, need), need);
+      return child === plan.child ? plan : { ...plan, child };
+    }
     case 'window': {
       // Window: drop unused window columns (the whole node when none is used); keep what they read.
       const windowExprs = plan.windowExprs.filter((e) => required.has(namedId(e)!));

@@ -5,7 +5,7 @@
  * read, with a message that names what exists.
  */
 import { AnalysisError, NotImplementedError } from '../errors.js';
-import { type DataType, DataTypes, isNumeric, typeEquals, typeToString, isIntegral } from '../types/data-type.js';
+import { type DataType, DataTypes, isNumeric, typeEquals, typeToString } from '../types/data-type.js';
 import { unknownColumn, closestMatch } from '../types/schema.js';
 import { commonType } from '../types/type-coercion.js';
 import { lookupFunction, literalArgs } from '../functions/registry.js';
@@ -25,12 +25,15 @@ import {
   aggregateArgs,
 } from './expression.js';
 import { typeOfResolved, commonTypeOf } from './typing.js';
+import { structAsNamedStruct } from '../functions/collection-functions.js';
+import { extractGenerator, hasGenerator } from './generate.js';
+import { coerceArithmeticNode } from './arithmetic-coercion.js';
 import type { LogicalPlan } from './logical-plan.js';
 
 /** Resolves column references in `e` against `input` and applies implicit casts. Stars are rejected here. */
 export function resolveExpr(e: Expr, input: readonly AttributeRef[]): Expr {
   const resolved = transformUp(e, (x) => {
-    if (x.kind === 'unresolved') return resolveColumn(x.name, x.qualifier, input);
+    if (x.kind === 'unresolved') return resolveColumnOrField(x.name, x.qualifier, input);
     if (x.kind === 'attr') return checkAttribute(x, input);
     if (x.kind === 'star') throw new AnalysisError(`'${exprName(x)}' is only allowed as a select item`);
     return x;
@@ -66,7 +69,33 @@ export function resolveNamedList(exprs: readonly Expr[], input: readonly Attribu
 /** Gives an expression a name: attributes stay as they are, everything else gets an alias. */
 export function toNamed(e: Expr): Expr {
   if (e.kind === 'attr' || e.kind === 'alias') return e;
+  // a struct field selected as is is named after the field (Spark: SELECT s.a -> a)
+  if (e.kind === 'call' && e.name === 'get_field' && e.args[1]?.kind === 'literal') return { kind: 'alias', child: e, name: String(e.args[1].value), id: newExprId() };
   return { kind: 'alias', child: e, name: exprName(e), id: newExprId() };
+}
+
+/**
+ * A column, or else `col.field[.field...]`: a field of a struct column (Spark's nested field access,
+ * tried after the qualified reading fails), as get_field calls.
+ */
+function resolveColumnOrField(name: string, qualifier: string | undefined, input: readonly AttributeRef[]): Expr {
+  try {
+    return resolveColumn(name, qualifier, input);
+  } catch (e) {
+    if (!(e instanceof AnalysisError) || !qualifier) throw e;
+    const parts = [...qualifier.split('.'), name];
+    for (let i = parts.length - 1; i >= 1; i--) {
+      let base: Expr;
+      try {
+        base = resolveColumn(parts[i - 1]!, i > 1 ? parts.slice(0, i - 1).join('.') : undefined, input);
+      } catch {
+        continue;
+      }
+      if (typeOfResolved(base).type.kind !== 'struct') continue;
+      return parts.slice(i).reduce<Expr>((acc, f) => ({ kind: 'call', name: 'get_field', args: [acc, { kind: 'literal', value: f, type: DataTypes.String }] }), base);
+    }
+    throw e;
+  }
 }
 
 /** Resolves `name` (optionally `qualifier.name`) among `input`; ambiguity and absence are AnalysisErrors. */
@@ -112,10 +141,7 @@ function coerceNode(e: Expr): Expr {
       if (e.op === 'and' || e.op === 'or') {
         return { ...e, left: requireBoolean(e.left, e.op), right: requireBoolean(e.right, e.op) };
       }
-      if (['+', '-', '*', '/', '%'].includes(e.op)) {
-        const [l, r] = coerceArithmetic(e.left, lt, e.right, rt, e.op);
-        return { ...e, left: l, right: r };
-      }
+      if (['+', '-', '*', '/', '%'].includes(e.op)) return coerceArithmeticNode(e, castTo);
       const t = comparisonType(lt, rt, e.op);
       return { ...e, left: castTo(e.left, t), right: castTo(e.right, t) };
     }
@@ -153,6 +179,7 @@ function coerceNode(e: Expr): Expr {
       if (WINDOW_ONLY_FUNCTIONS.has(e.name.toLowerCase())) {
         throw new AnalysisError(`${e.name}() is a window function: use it with an OVER clause, e.g. F.${e.name}().over(Window.partitionBy(...).orderBy(...))`);
       }
+      if (e.name.toLowerCase() === 'struct') return coerceNode(structAsNamedStruct(e)); // field names from the arguments
       const fn = lookupFunction(e.name);
       const { argTypes } = fn.resolve(e.args.map(typeOfResolved), literalArgs(e.args));
       return { ...e, args: e.args.map((a, i) => castTo(a, argTypes[i] ?? typeOfResolved(a).type)) };
@@ -162,7 +189,9 @@ function coerceNode(e: Expr): Expr {
     case 'window':
       return coerceWindow(e);
     case 'cast':
-      return typeEquals(typeOfResolved(e.child).type, e.to) ? e.child : e;
+      // A no-op cast of a literal stays until constant folding: Spark's DecimalPrecision picks the
+      // minimum precision only for a bare integral literal (`d * 2`), not for CAST(2 AS INT).
+      return typeEquals(typeOfResolved(e.child).type, e.to) && e.child.kind !== 'literal' ? e.child : e;
     default:
       return e;
   }
@@ -178,13 +207,23 @@ const DOUBLE_AGGREGATES: ReadonlySet<string> = new Set([
 function coerceAggregateArgs(e: AggregateCall): AggregateCall {
   const args = aggregateArgs(e);
   const name = e.prettyName ?? e.fn;
-  const expected = TWO_ARGUMENT_AGGREGATES.has(e.fn) ? 2 : e.fn === 'count_distinct' ? args.length : 1;
+  // count(a, b, ...) counts rows where all are non-null; approx_count_distinct(x, rsd) has a second (literal) argument.
+  const variadic = e.fn === 'count_distinct' || e.fn === 'count' || (e.fn === 'approx_count_distinct' && args.length <= 2);
+  const percentile = e.fn === 'percentile_cont' || e.fn === 'percentile_disc'; // (x, p, descending)
+  const expected = TWO_ARGUMENT_AGGREGATES.has(e.fn) ? 2 : percentile ? 3 : variadic ? args.length : 1;
   if (e.arg && args.length !== expected) throw new AnalysisError(`function ${name} takes ${expected} argument${expected === 1 ? '' : 's'}, got ${args.length}: ${exprName(e)}`);
   for (const a of args) {
     if (exprExists(a, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate function calls cannot be nested: ${exprName(e)}`);
   }
   let cast: (a: Expr, i: number) => Expr;
-  if (DOUBLE_AGGREGATES.has(e.fn)) {
+  if (percentile) {
+    cast = (a, i) => {
+      if (i > 0) return i === 1 ? castTo(a, DataTypes.Double) : a;
+      const t = typeOfResolved(a).type;
+      if (!isNumeric(t) && t.kind !== 'null') throw new AnalysisError(`type mismatch: ${exprName(e)} requires a numeric ordering, but ${exprName(a)} is ${typeToString(t)}`);
+      return castTo(a, DataTypes.Double);
+    };
+  } else if (DOUBLE_AGGREGATES.has(e.fn)) {
     cast = (a, i) => {
       const t = typeOfResolved(a).type;
       if (!isNumeric(t) && t.kind !== 'utf8' && t.kind !== 'null') {
@@ -224,45 +263,6 @@ function coerceAggregate(call: AggregateCall): Expr {
     throw new AnalysisError(`aggregate function calls cannot be nested: ${exprName(e)}`);
   }
   return e;
-}
-
-function coerceArithmetic(l: Expr, lt: DataType, r: Expr, rt: DataType, op: string): [Expr, Expr] {
-  const okType = (t: DataType) => isNumeric(t) || t.kind === 'null';
-  if (!okType(lt) || !okType(rt)) {
-    const bad = !okType(lt) ? [l, lt] : [r, rt];
-    throw new AnalysisError(
-      `type mismatch: '${op}' needs numeric operands, but ${exprName(bad[0] as Expr)} is ${typeToString(bad[1] as DataType)} ` +
-        `(left ${typeToString(lt)}, right ${typeToString(rt)})`,
-    );
-  }
-  const L = lt.kind === 'null' ? (rt.kind === 'null' ? DataTypes.Double : rt) : lt;
-  const R = rt.kind === 'null' ? L : rt;
-  if (L.kind === 'decimal' || R.kind === 'decimal') {
-    if (L.kind === 'float32' || L.kind === 'float64' || R.kind === 'float32' || R.kind === 'float64') {
-      return [castTo(l, DataTypes.Double), castTo(r, DataTypes.Double)];
-    }
-    return [castTo(l, asDecimal(L)), castTo(r, asDecimal(R))];
-  }
-  if (op === '/') return [castTo(l, DataTypes.Double), castTo(r, DataTypes.Double)];
-  const t = commonType(L, R);
-  const target = isIntegral(t) && (t.kind === 'int8' || t.kind === 'int16') ? DataTypes.Integer : t.kind === 'float32' ? DataTypes.Double : t;
-  return [castTo(l, target), castTo(r, target)];
-}
-
-/** The decimal type that holds every value of an integral or decimal type. */
-function asDecimal(t: DataType): DataType {
-  switch (t.kind) {
-    case 'decimal':
-      return t;
-    case 'int8':
-      return DataTypes.decimal(3, 0);
-    case 'int16':
-      return DataTypes.decimal(5, 0);
-    case 'int32':
-      return DataTypes.decimal(10, 0);
-    default:
-      return DataTypes.decimal(18, 0);
-  }
 }
 
 function comparisonType(lt: DataType, rt: DataType, op: string): DataType {
@@ -319,9 +319,9 @@ export function exprKey(e: Expr): string {
 // ---- window functions (begin) ------------------------------------------------------------------
 
 /** Names of functions that exist only as window functions (they need `.over(...)`). */
-export const WINDOW_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['row_number', 'rank', 'dense_rank', 'lag', 'lead']);
+export const WINDOW_ONLY_FUNCTIONS: ReadonlySet<string> = new Set(['row_number', 'rank', 'dense_rank', 'lag', 'lead', 'cume_dist', 'percent_rank', 'ntile', 'nth_value']);
 
-const RANKING = new Set(['row_number', 'rank', 'dense_rank']);
+const RANKING = new Set(['row_number', 'rank', 'dense_rank', 'cume_dist', 'percent_rank', 'ntile']);
 
 /**
  * Checks a resolved window expression and completes it (Spark's ResolveWindowFrame and
@@ -353,29 +353,72 @@ function coerceWindow(e: WindowExpr): Expr {
     }
     return e;
   }
+  if (e.fn === 'percentile_cont' || e.fn === 'percentile_disc') {
+    // Spark: no ORDER BY or frame in the window; the frame is the whole partition.
+    if (e.orderBy.length || e.frame) throw new AnalysisError(`Cannot specify order by or frame for '${e.fn}'. (${what})`);
+    const t = typeOfResolved(e.args[0]!).type;
+    if (!isNumeric(t) && t.kind !== 'null') throw new AnalysisError(`type mismatch: ${what} requires a numeric WITHIN GROUP ordering, got ${typeToString(t)}`);
+    return { ...e, args: [castTo(e.args[0]!, DataTypes.Double)], frame: { type: 'rows', lower: 'unboundedPreceding', upper: 'unboundedFollowing' } };
+  }
   const frame: WindowFrame = e.frame ?? (e.orderBy.length > 0
     ? { type: 'range', lower: 'unboundedPreceding', upper: 'currentRow' }
     : { type: 'rows', lower: 'unboundedPreceding', upper: 'unboundedFollowing' });
-  checkFrame(frame, what);
+  const checked = checkFrame(frame, e.orderBy, what);
   let args = e.args;
   if ((e.fn === 'sum' || e.fn === 'avg') && args[0]) {
     const t = typeOfResolved(args[0]).type;
-    if (t.kind === 'utf8' || t.kind === 'null') args = [castTo(args[0], DataTypes.Double)];
+    // Spark's implicit casts: strings and nulls to double; avg(timestamp) averages seconds (timestamp -> double)
+    if (t.kind === 'utf8' || t.kind === 'null' || (e.fn === 'avg' && t.kind === 'timestamp')) args = [castTo(args[0], DataTypes.Double)];
     else if (!isNumeric(t)) throw new AnalysisError(`type mismatch: ${e.fn}(${exprName(args[0])}) requires a numeric argument, got ${typeToString(t)}`);
+  } else if (DOUBLE_AGGREGATES.has(e.fn) || e.fn === 'bool_and' || e.fn === 'bool_or') {
+    // the hash aggregate's implicit casts (double for statistics, boolean for bool_and/bool_or)
+    const c = coerceAggregateArgs({ kind: 'agg', fn: e.fn as AggregateCall['fn'], arg: args[0] ?? null, ...(args.length > 1 ? { extraArgs: args.slice(1) } : {}), ignoreNulls: false, ...(e.prettyName ? { prettyName: e.prettyName } : {}) });
+    args = aggregateArgs(c);
   }
-  return { ...e, args, frame };
+  return { ...e, args, frame: checked };
 }
 
-function checkFrame(f: WindowFrame, what: string): void {
-  const num = (b: WindowFrame['lower']) => (b === 'unboundedPreceding' ? -Infinity : b === 'unboundedFollowing' ? Infinity : b === 'currentRow' ? 0 : b);
-  if (f.lower === 'unboundedFollowing') throw new AnalysisError(`a window frame cannot start at UNBOUNDED FOLLOWING (${what})`);
-  if (f.upper === 'unboundedPreceding') throw new AnalysisError(`a window frame cannot end at UNBOUNDED PRECEDING (${what})`);
-  if (num(f.lower) > num(f.upper)) throw new AnalysisError(`the lower bound of a window frame must not be after its upper bound (${what})`);
-  if (f.type === 'range' && (typeof f.lower === 'number' || typeof f.upper === 'number')) {
-    throw new NotImplementedError(
-      `RANGE window frames with value offsets are not supported (${what}); use rowsBetween, or rangeBetween with Window.unboundedPreceding, Window.currentRow and Window.unboundedFollowing`,
-    );
+/** Whole numbers of the key's units for a RANGE offset over an integral key (Spark casts the bound to the key's type). */
+function castOffset(b: WindowFrame['lower'], t: DataType): WindowFrame['lower'] {
+  if (typeof b !== 'number') return b;
+  if (t.kind === 'int8' || t.kind === 'int16' || t.kind === 'int32' || t.kind === 'int64' || t.kind === 'date32') {
+    const v = Math.trunc(b);
+    return v === 0 ? 'currentRow' : v;
   }
+  return b;
+}
+
+/**
+ * Spark's frame checks (WindowSpecDefinition.checkInputDataTypes / SpecifiedWindowFrame): bound
+ * order, RANGE frames need an ORDER BY unless unbounded on both sides, value offsets need exactly
+ * one order key of a type the offset fits (numbers for numeric keys and whole days for dates,
+ * intervals for timestamps, YEAR TO MONTH intervals for dates). Returns the frame with numeric
+ * offsets cast to the key's type.
+ */
+function checkFrame(f: WindowFrame, orderBy: readonly SortOrder[], what: string): WindowFrame {
+  const num = (b: WindowFrame['lower']) =>
+    b === 'unboundedPreceding' ? -Infinity : b === 'unboundedFollowing' ? Infinity : b === 'currentRow' ? 0 : typeof b === 'number' ? b : b.months * 31 * 86_400_000_000 + b.micros;
+  if (f.lower === 'unboundedFollowing') throw new AnalysisError(`Window frame upper bound does not follow the lower bound 'unboundedfollowing' (${what})`);
+  if (f.upper === 'unboundedPreceding') throw new AnalysisError(`Window frame lower bound does not follow the upper bound 'unboundedpreceding' (${what})`);
+  if (num(f.lower) > num(f.upper)) throw new AnalysisError(`The lower bound of a window frame must be less than or equal to the upper bound (${what})`);
+  if (f.type !== 'range') return f;
+  const isValue = (b: WindowFrame['lower']) => typeof b === 'number' || typeof b === 'object';
+  if (orderBy.length === 0 && !(f.lower === 'unboundedPreceding' && f.upper === 'unboundedFollowing') && (isValue(f.lower) || isValue(f.upper))) {
+    throw new AnalysisError(`A range window frame cannot be used in an unordered window specification (${what})`);
+  }
+  if (!isValue(f.lower) && !isValue(f.upper)) return f;
+  if (orderBy.length > 1) throw new AnalysisError(`A range window frame with value boundaries cannot be used in a window specification with multiple order by expressions (${what})`);
+  const t = typeOfResolved(orderBy[0]!.expr).type;
+  for (const b of [f.lower, f.upper]) {
+    if (typeof b === 'object') {
+      const ok = t.kind === 'timestamp' || (t.kind === 'date32' && b.micros === 0);
+      if (!ok) throw new AnalysisError(`The data type '${typeToString(t)}' used in the order specification does not match the data type of the interval ${b.text} used in the range frame (${what})`);
+    } else if (typeof b === 'number') {
+      const ok = isNumeric(t) || (t.kind === 'date32' && Number.isInteger(b));
+      if (!ok) throw new AnalysisError(`The data type '${typeToString(t)}' used in the order specification does not match the data type of the offset ${b} used in the range frame (${what})`);
+    }
+  }
+  return { ...f, lower: castOffset(f.lower, t), upper: castOffset(f.upper, t) };
 }
 
 /**
@@ -385,6 +428,10 @@ function checkFrame(f: WindowFrame, what: string): void {
  * column. Without window calls this is just Project(exprs, child).
  */
 export function projectWithWindows(child: LogicalPlan, exprs: readonly Expr[]): LogicalPlan {
+  if (hasGenerator(exprs)) {
+    const g = extractGenerator(child, exprs); // explode & co. below the projection (plan/generate.ts)
+    return projectWithWindows(g.plan, g.exprs);
+  }
   const hasWindow = (e: Expr) => exprExists(e, (x) => x.kind === 'window');
   if (!exprs.some(hasWindow)) return { kind: 'project', child, exprs };
   const callKeys = new Map<string, AttributeRef>();

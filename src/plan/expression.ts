@@ -127,7 +127,7 @@ export type AggregateFn = AggregateFunction;
 
 /** Aggregates that take two arguments (the second in AggregateCall.extraArgs): covar_*, corr, regr_*, max_by, min_by. */
 export const TWO_ARGUMENT_AGGREGATES: ReadonlySet<AggregateFn> = new Set<AggregateFn>([
-  'max_by', 'min_by',
+  'max_by', 'min_by', 'histogram_numeric',
   'covar_samp', 'covar_pop', 'corr', 'regr_count', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2',
 ]);
 
@@ -163,6 +163,16 @@ export function aggregateArgs(e: AggregateCall): Expr[] {
 
 function aggregateText(e: AggregateCall, show: (x: Expr) => string): string {
   if (e.fn === 'count_star') return 'count(1)';
+  // Spark names approx_count_distinct(x, rsd) `approx_count_distinct(x)` (the rsd is not a child).
+  if (e.fn === 'approx_count_distinct' && e.extraArgs?.length && show === exprName) return aggregateText({ ...e, extraArgs: [] }, show);
+  if ((e.fn === 'percentile_cont' || e.fn === 'percentile_disc') && e.stateColumn === undefined && !e.mergeStates) {
+    // Spark's text: percentile_cont(0.25) WITHIN GROUP (ORDER BY v), median(x), percentile(x, 0.5, 1)
+    const [x, p, desc] = aggregateArgs(e);
+    const pv = p?.kind === 'literal' ? String(p.value) : p ? show(p) : '?';
+    if (e.prettyName === 'median') return `median(${x ? show(x) : ''})`;
+    if (e.prettyName === 'percentile') return `percentile(${x ? show(x) : ''}, ${pv}, 1)`;
+    return `${e.fn}(${pv}) WITHIN GROUP (ORDER BY v${desc?.kind === 'literal' && desc.value === true ? ' DESC' : ''})`;
+  }
   const distinct = e.fn === 'count_distinct' || e.distinct;
   const base = e.prettyName ?? (e.fn === 'count_distinct' ? 'count' : e.fn);
   const name = e.stateColumn !== undefined ? `${base}_state${e.stateColumn}` : e.mergeStates ? `${base}_merge` : base;
@@ -172,13 +182,45 @@ function aggregateText(e: AggregateCall, show: (x: Expr) => string): string {
 // ---- window functions (begin) ----------------------------------------------------------------
 
 /** Functions that can be computed over a window (ranking, offset and aggregate functions). */
-export type WindowFn = 'row_number' | 'rank' | 'dense_rank' | 'lag' | 'lead' | 'sum' | 'count' | 'count_star' | 'avg' | 'min' | 'max';
+export type WindowFn =
+  | 'row_number' | 'rank' | 'dense_rank' | 'lag' | 'lead' | 'sum' | 'count' | 'count_star' | 'avg' | 'min' | 'max'
+  // rank distributions (`offset` is ntile's bucket count)
+  | 'cume_dist' | 'percent_rank' | 'ntile'
+  // value functions (first_value/any_value/first = first_value, last = last_value; `offset` is nth_value's n)
+  | 'first_value' | 'last_value' | 'nth_value'
+  // aggregates: central moments, co-moments (second argument in args[1]), boolean
+  | 'var_samp' | 'var_pop' | 'stddev_samp' | 'stddev_pop' | 'skewness' | 'kurtosis'
+  | 'covar_samp' | 'covar_pop' | 'corr' | 'regr_count' | 'regr_avgx' | 'regr_avgy' | 'regr_sxx' | 'regr_syy' | 'regr_sxy' | 'regr_slope' | 'regr_intercept' | 'regr_r2'
+  | 'bool_and' | 'bool_or'
+  // nested results / distinct counts (approx_count_distinct over windows is computed exactly)
+  | 'collect_list' | 'collect_set' | 'approx_count_distinct'
+  // percentile_cont / percentile_disc(fraction) WITHIN GROUP (ORDER BY args[0]) over whole partitions
+  | 'percentile_cont' | 'percentile_disc';
+
+/** Window aggregates over two arguments (the second is args[1]). */
+export const TWO_ARGUMENT_WINDOW_FUNCTIONS: ReadonlySet<WindowFn> = new Set<WindowFn>([
+  'covar_samp', 'covar_pop', 'corr', 'regr_count', 'regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy', 'regr_slope', 'regr_intercept', 'regr_r2',
+]);
 
 /**
- * One end of a window frame: UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, or (ROWS frames) an offset
- * in rows from the current row, negative = PRECEDING, positive = FOLLOWING.
+ * A value offset of a RANGE frame bound beyond plain numbers: an interval (Spark's year-month or
+ * day-time interval literal) added to a date or timestamp order key. `text` is Spark's rendering
+ * (`INTERVAL '1-1' YEAR TO MONTH`); `months` calendar months, `micros` the day-time part; both signed
+ * (negative = PRECEDING).
  */
-export type FrameBoundary = 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' | number;
+export interface FrameInterval {
+  readonly kind: 'interval';
+  readonly months: number;
+  readonly micros: number;
+  readonly text: string;
+}
+
+/**
+ * One end of a window frame: UNBOUNDED PRECEDING/FOLLOWING, CURRENT ROW, or an offset from the
+ * current row, negative = PRECEDING, positive = FOLLOWING: rows (ROWS frames, integers) or a value
+ * distance from the row's order key (RANGE frames: a number in the key's units, or an interval).
+ */
+export type FrameBoundary = 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' | number | FrameInterval;
 
 /** A window frame (`ROWS|RANGE BETWEEN lower AND upper`). */
 export interface WindowFrame {
@@ -202,27 +244,42 @@ export interface WindowExpr {
   readonly partitionBy: readonly Expr[];
   readonly orderBy: readonly SortOrder[];
   readonly frame?: WindowFrame;
+  /** first_value / last_value / nth_value / lag / lead: IGNORE NULLS. */
+  readonly ignoreNulls?: boolean;
+  /** The name the user called the function by when it differs from `fn` (`every`, `stddev`, `any_value`, ...). */
+  readonly prettyName?: string;
+  /** percentile_cont / percentile_disc: the fraction and WITHIN GROUP's direction. */
+  readonly percentile?: { readonly fraction: number; readonly descending: boolean };
 }
 
 /** Text of a frame (`ROWS BETWEEN 1 PRECEDING AND CURRENT ROW`). */
 export function frameToString(f: WindowFrame): string {
   const b = (x: FrameBoundary) =>
-    x === 'unboundedPreceding' ? 'UNBOUNDED PRECEDING' : x === 'unboundedFollowing' ? 'UNBOUNDED FOLLOWING' : x === 'currentRow' ? 'CURRENT ROW' : x < 0 ? `${-x} PRECEDING` : `${x} FOLLOWING`;
+    x === 'unboundedPreceding' ? 'UNBOUNDED PRECEDING' : x === 'unboundedFollowing' ? 'UNBOUNDED FOLLOWING' : x === 'currentRow' ? 'CURRENT ROW'
+      : typeof x === 'object' ? `${x.text} ${x.months < 0 || x.micros < 0 ? 'PRECEDING' : 'FOLLOWING'}`
+        : x < 0 ? `${-x} PRECEDING` : `${x} FOLLOWING`;
   return `${f.type.toUpperCase()} BETWEEN ${b(f.lower)} AND ${b(f.upper)}`;
 }
 
 function windowText(e: WindowExpr, show: (x: Expr) => string): string {
-  const args = e.fn === 'count_star' ? '1' : [...e.args.slice(0, 1).map(show), ...(e.fn === 'lag' || e.fn === 'lead' ? [String(e.offset ?? 1), ...e.args.slice(1).map(show)] : [])].join(', ');
+  const rest = e.fn === 'lag' || e.fn === 'lead' ? [String(e.offset ?? 1), ...e.args.slice(1).map(show)]
+    : e.fn === 'nth_value' ? [String(e.offset ?? 1)]
+      : e.fn === 'ntile' ? [] 
+      : TWO_ARGUMENT_WINDOW_FUNCTIONS.has(e.fn) ? e.args.slice(1).map(show) : [];
+  const args = e.fn === 'count_star' ? '1' : e.fn === 'ntile' ? String(e.offset ?? 1) : e.percentile ? String(e.percentile.fraction) : [...e.args.slice(0, 1).map(show), ...rest].join(', ');
   const parts: string[] = [];
   if (e.partitionBy.length) parts.push(`PARTITION BY ${e.partitionBy.map(show).join(', ')}`);
   if (e.orderBy.length) parts.push(`ORDER BY ${e.orderBy.map((o) => `${show(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}`);
   if (e.frame) parts.push(frameToString(e.frame));
-  else if (e.fn === 'row_number' || e.fn === 'rank' || e.fn === 'dense_rank') parts.push('ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+  else if (e.fn === 'row_number' || e.fn === 'rank' || e.fn === 'dense_rank' || e.fn === 'percent_rank' || e.fn === 'ntile') parts.push('ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
+  else if (e.fn === 'cume_dist') parts.push('RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW');
   else if (e.fn === 'lag' || e.fn === 'lead') {
     const k = (e.fn === 'lag' ? -1 : 1) * (e.offset ?? 1);
     parts.push(`ROWS BETWEEN ${k} FOLLOWING AND ${k} FOLLOWING`); // Spark's spelling of lag/lead's frame
   }
-  return `${e.fn === 'count_star' ? 'count' : e.fn}(${args}) OVER (${parts.join(' ')})`;
+  const within = e.percentile ? ` WITHIN GROUP (ORDER BY v${e.percentile.descending ? ' DESC' : ''})` : ''; // Spark's text
+  const ignore = e.ignoreNulls && (e.fn === 'lag' || e.fn === 'lead' || e.fn === 'nth_value') ? ' ignore nulls' : '';
+  return `${e.prettyName ?? (e.fn === 'count_star' ? 'count' : e.fn)}(${args})${ignore}${within} OVER (${parts.join(' ')})`;
 }
 
 // ---- window functions (end) ------------------------------------------------------------------
@@ -362,6 +419,10 @@ export function exprName(e: Expr): string {
     case 'case':
       return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprName(c)} THEN ${exprName(v)}`).join(' ')}${e.otherwise ? ` ELSE ${exprName(e.otherwise)}` : ''} END`;
     case 'call':
+      // a struct field (col.field) reads as Spark prints it, `s.a`
+      if (e.name === 'get_field' && e.args[1]?.kind === 'literal') return `${exprName(e.args[0]!)}.${String(e.args[1].value)}`;
+      // struct(a, b) rewritten to named_struct by the analyzer keeps its name (see structAsNamedStruct)
+      if ((e as { display?: string }).display === 'struct') return `struct(${e.args.filter((_, i) => i % 2 === 1).map(exprName).join(', ')})`;
       return `${e.name}(${e.args.map(exprName).join(', ')})`;
     case 'agg':
       return aggregateText(e, exprName);
@@ -423,4 +484,34 @@ export function conjunction(parts: readonly Expr[]): Expr | undefined {
 /** A literal expression. */
 export function literal(value: CellValue, type: DataType): Literal {
   return { kind: 'literal', value, type };
+}
+
+/**
+ * Some constant of type `t`, or undefined for types without a simple literal (nested types): it
+ * stands in for NULL next to an IS NULL key, so null-safe equality can become two plain equalities.
+ */
+export function placeholderLiteral(t: DataType): Literal | undefined {
+  const lit = (value: Literal['value']): Literal => ({ kind: 'literal', value, type: t });
+  switch (t.kind) {
+    case 'boolean':
+      return lit(false);
+    case 'int8':
+    case 'int16':
+    case 'int32':
+    case 'float32':
+    case 'float64':
+      return lit(0);
+    case 'int64':
+      return lit(0n);
+    case 'decimal':
+      return lit('0');
+    case 'utf8':
+      return lit('');
+    case 'date32':
+      return lit('1970-01-01');
+    case 'timestamp':
+      return lit(new Date(0));
+    default:
+      return undefined;
+  }
 }

@@ -26,7 +26,23 @@ export type LogicalPlan =
   | Distinct
   | Union
   | SubqueryAlias
-  | Window;
+  | Window
+  | Generate;
+
+/**
+ * A generator (Spark's Generate): explode / explode_outer / posexplode / posexplode_outer of an
+ * array or map expression `generator` over the child. The output is the child's output followed by
+ * `generatorOutput` ([pos], col for arrays; [pos], key, value for maps). With `outer`, a row whose
+ * collection is NULL or empty gives one row of NULLs instead of none.
+ */
+export interface Generate {
+  readonly kind: 'generate';
+  readonly child: LogicalPlan;
+  readonly generator: Expr;
+  readonly outer: boolean;
+  readonly position: boolean;
+  readonly generatorOutput: readonly AttributeRef[];
+}
 
 /** Parquet files; `columns` (set by projection pruning) and `predicates` (pushed filters) narrow the read. */
 export interface ParquetRelation {
@@ -145,6 +161,8 @@ export function outputOf(plan: LogicalPlan): AttributeRef[] {
       return plan.aggregates.map(toAttribute);
     case 'window':
       return [...outputOf(plan.child), ...plan.windowExprs.map(toAttribute)];
+    case 'generate':
+      return [...outputOf(plan.child), ...plan.generatorOutput];
     case 'filter':
     case 'sort':
     case 'limit':
@@ -271,6 +289,8 @@ function describeNode(plan: LogicalPlan): string {
       return 'Union';
     case 'subqueryAlias':
       return `SubqueryAlias ${plan.alias}`;
+    case 'generate':
+      return `Generate ${plan.position ? 'pos' : ''}explode${plan.outer ? '_outer' : ''}(${exprToString(plan.generator)}), [${plan.generatorOutput.map((a) => `${a.name}#${a.id}`).join(', ')}]`;
     case 'window':
       return `Window [${list(plan.windowExprs)}], [${list(plan.partitionSpec)}], [${plan.orderSpec.map((o) => `${exprToString(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ')}]`;
   }

@@ -4,6 +4,7 @@
  * (group keys, aggregate inputs, join keys, sort keys) are computed by a Project placed below the
  * operator; expressions over operator results (e.g. `sum(x) / count(x)`) by a Project above it.
  */
+import { GenerateExec } from '../exec/generate-exec.js';
 import { NotImplementedError } from '../errors.js';
 import { Schema, field } from '../types/schema.js';
 import type { PhysicalOperator } from '../exec/operator.js';
@@ -38,7 +39,7 @@ import { typeOfResolved } from './typing.js';
 import { estimateRows } from './statistics.js';
 import type { Batch } from '../types/batch.js';
 import { WindowExec, type WindowFunctionSpec } from '../exec/window-exec.js';
-import type { WindowExpr } from './expression.js';
+import { type WindowExpr, TWO_ARGUMENT_WINDOW_FUNCTIONS } from './expression.js';
 import { castTo as castWindowInput } from './analyzer.js';
 import { DataTypes } from '../types/data-type.js';
 
@@ -118,6 +119,10 @@ function planNode(plan: LogicalPlan): Planned {
       return planJoin(plan);
     case 'window':
       return planWindow(plan);
+    case 'generate': {
+      const child = planNode(plan.child);
+      return { op: new GenerateExec(child.op, plan, child.output), output: outputOf(plan) };
+    }
   }
 }
 
@@ -348,7 +353,7 @@ function subset(a: Set<number>, b: Set<number>): boolean {
 /** The value column a window function's kernel reads: integral sums/averages widened to bigint, floats to double. */
 function windowValueInput(w: WindowExpr): Expr | null {
   const v = w.args[0];
-  if (!v || w.fn === 'count_star' || w.fn === 'row_number' || w.fn === 'rank' || w.fn === 'dense_rank') return null;
+  if (!v || w.fn === 'count_star' || w.fn === 'row_number' || w.fn === 'rank' || w.fn === 'dense_rank' || w.fn === 'cume_dist' || w.fn === 'percent_rank' || w.fn === 'ntile') return null;
   if (w.fn === 'sum' || w.fn === 'avg') {
     const t = typeOfResolved(v).type;
     if (t.kind === 'decimal' || t.kind === 'float64') return v;
@@ -366,7 +371,9 @@ function planWindow(plan: WindowNode): Planned {
     const value = windowValueInput(c);
     const v = value ? exprs.push(value) - 1 : null;
     const d = c.fn === 'lag' || c.fn === 'lead' ? exprs.push(c.args[1]!) - 1 : null;
-    return { v, d };
+    // the second argument of covar/corr/regr_*
+    const v2 = TWO_ARGUMENT_WINDOW_FUNCTIONS.has(c.fn) && c.args[1] ? exprs.push(c.args[1]) - 1 : null;
+    return { v, d, v2 };
   });
   const { planned, indices } = withComputedColumns(child, exprs);
   const np = plan.partitionSpec.length;
@@ -378,6 +385,9 @@ function planWindow(plan: WindowNode): Planned {
     defaultInput: slots[i]!.d === null ? null : indices[slots[i]!.d!]!,
     offset: c.offset ?? 1,
     ...(c.frame ? { frame: c.frame } : {}),
+    ...(slots[i]!.v2 !== null ? { input2: indices[slots[i]!.v2!]! } : {}),
+    ...(c.ignoreNulls ? { ignoreNulls: true } : {}),
+    ...(c.percentile ? { percentile: c.percentile } : {}),
     name: attrs[i]!.name,
     resultType: attrs[i]!.type,
     nullable: attrs[i]!.nullable,

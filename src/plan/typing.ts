@@ -1,3 +1,4 @@
+import { arrayType, structType } from '../types/nested-type.js';
 import { AnalysisError, InternalError } from '../errors.js';
 import { type DataType, DataTypes, isNumeric, typeToString } from '../types/data-type.js';
 import { arithmeticResultType, avgResultType, commonType, sumResultType } from '../types/type-coercion.js';
@@ -65,7 +66,10 @@ export function typeOfResolved(e: Expr): TypeInfo {
     }
     case 'agg':
       // A partial aggregation's state column (aggregate-split.ts) is a double, never null.
-      if (e.stateColumn !== undefined) return { type: DataTypes.Double, nullable: false };
+      // (approx_count_distinct's states are register words: bigint)
+      if (e.stateColumn !== undefined) return { type: e.fn === 'approx_count_distinct' ? DataTypes.Long : DataTypes.Double, nullable: false };
+      // avg_merge (aggregate-split.ts): its last argument, a typed NULL, is the original decimal input.
+      if (e.fn === 'avg_merge' && e.extraArgs?.[2]) return aggregateType('avg', typeOfResolved(e.extraArgs[2]));
       return aggregateType(e.fn, e.arg ? typeOfResolved(e.arg) : undefined);
     case 'window': // window functions (see WindowExpr)
       return windowType(e.fn, e.args[0] ? typeOfResolved(e.args[0]) : undefined);
@@ -84,6 +88,14 @@ export function windowType(fn: string, arg: TypeInfo | undefined): TypeInfo {
     case 'lag':
     case 'lead':
       return { type: arg!.type, nullable: true };
+    case 'percentile_cont':
+    case 'percentile_disc':
+      return { type: DataTypes.Double, nullable: true };
+    case 'cume_dist':
+    case 'percent_rank':
+      return { type: DataTypes.Double, nullable: false };
+    case 'ntile':
+      return { type: DataTypes.Integer, nullable: false };
     default:
       return aggregateType(fn, arg);
   }
@@ -97,6 +109,7 @@ export function aggregateType(fn: string, arg: TypeInfo | undefined): TypeInfo {
     case 'count_distinct':
     case 'count_if':
     case 'regr_count':
+    case 'approx_count_distinct':
       return { type: DataTypes.Long, nullable: false };
     case 'var_samp':
     case 'var_pop':
@@ -119,19 +132,27 @@ export function aggregateType(fn: string, arg: TypeInfo | undefined): TypeInfo {
     case 'bool_and':
     case 'bool_or':
       return { type: DataTypes.Boolean, nullable: true };
+    case 'percentile_cont':
+    case 'percentile_disc':
+      return { type: DataTypes.Double, nullable: true };
     case 'max_by':
     case 'min_by':
       return { type: arg!.type, nullable: true };
+    case 'collect_list':
+    case 'collect_set':
+      return { type: arrayType(arg!.type, false), nullable: false };
+    case 'histogram_numeric':
+      return { type: arrayType(structType([{ name: 'x', type: arg!.type.kind === 'null' ? DataTypes.Double : arg!.type }, { name: 'y', type: DataTypes.Double }])), nullable: true };
     case 'sum':
       requireNumeric(fn, arg!.type);
       return { type: sumResultType(arg!.type), nullable: true };
     case 'avg':
       requireNumeric(fn, arg!.type);
       return { type: avgResultType(arg!.type), nullable: true };
-    // Internal decimal-avg split (aggregate-split.ts): the sum state keeps the input's decimal type
-    // (its values are raw int64 sums that may exceed its precision), the merge types like avg.
+    // Internal decimal-avg split (aggregate-split.ts): the sum state is the exact int128 sum, typed
+    // decimal(38, s) (its values may exceed the sum's precision p + 10), the merge types like avg.
     case 'avg_sum_state':
-      return { type: arg!.type, nullable: true };
+      return { type: arg!.type.kind === 'decimal' ? DataTypes.decimal(38, arg!.type.scale) : arg!.type, nullable: true };
     case 'avg_merge':
       return { type: avgResultType(arg!.type), nullable: true };
     default:

@@ -142,7 +142,8 @@ export type SqlJoinType = 'inner' | 'left' | 'right' | 'full' | 'cross' | 'left_
 export type Relation =
   | { readonly kind: 'table'; readonly name: readonly string[]; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
   | { readonly kind: 'file'; readonly format: string; readonly path: string; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
-  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly columns?: readonly string[] }
+  /** `(query) alias` in FROM; `lateral`: `LATERAL (query)`, which may reference the relations to its left. */
+  | { readonly kind: 'subquery'; readonly query: Query; readonly alias?: string; readonly columns?: readonly string[]; readonly lateral?: boolean }
   | InlineTable
   /** A table-valued function call in FROM: `range(10)`, `range(1, 10, 2) AS t(n)`. */
   | { readonly kind: 'tableFunction'; readonly name: string; readonly args: readonly SqlExpr[]; readonly alias?: string; readonly columns?: readonly string[]; readonly pos: Pos }
@@ -207,5 +208,9 @@ export type SqlExpr =
       /** `count(*)`. */
       readonly star: boolean;
       readonly over?: WindowSpec;
+      /** `f(...) IGNORE NULLS OVER (...)` (window calls; without OVER the parser appends a `true` argument). */
+      readonly ignoreNulls?: boolean;
+      /** `percentile_cont(p) WITHIN GROUP (ORDER BY x [ASC|DESC])`: the ordering. */
+      readonly withinGroup?: SortItem;
       readonly pos: Pos;
     };

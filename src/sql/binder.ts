@@ -16,6 +16,11 @@
  *   uncorrelated scalar subqueries -> a cross join with a one-row aggregate; correlated scalar aggregates
  *   (`(SELECT avg(x) FROM t WHERE t.k = o.k)`) -> a left join with the aggregate grouped by the
  *   correlation keys (RewriteCorrelatedScalarSubquery);
+ * - every other correlated subquery (outer references at any depth: derived tables, unions, joins,
+ *   aggregates; non-equality correlation; HAVING; IN / EXISTS under OR or in the select list) and
+ *   LATERAL subqueries: bound with the enclosing scopes as outer scopes, then decorrelated into joins
+ *   (decorrelate.ts: DecorrelateInnerQuery-style push-down of the outer references; subquery-joins.ts:
+ *   left joins, mark joins for IN / EXISTS values, semi / anti joins, lateral joins);
  * - ROLLUP / CUBE / GROUPING SETS -> a union of one aggregate per grouping set, the keys left out of a
  *   set reading as NULL (Expand + Aggregate without grouping_id);
  * - window calls in the select list -> Window nodes below the projection (projectWithWindows).
@@ -30,12 +35,14 @@ import {
   type Expr,
   type Literal,
   type SortOrder,
+  aggregateArgs,
   conjunction,
   exprExists,
   exprName,
   mapChildren,
   referencedIds as referencedIdsOf,
   newExprId,
+  placeholderLiteral,
   transformUp,
 } from '../plan/expression.js';
 import { type JoinType, type LogicalPlan, outputOf, toAttribute } from '../plan/logical-plan.js';
@@ -49,6 +56,8 @@ import { unknownTable } from './catalog.js';
 import type { InlineTable, Query, QueryTerm, Relation, SelectCore, SelectItem, SortItem, SqlExpr, SqlJoinType } from './ast.js';
 import { containsAggregate, sqlChildren, translateExpr, type TranslateHooks } from './translate.js';
 import { sqlOnlyName } from './naming.js';
+import { outerReferences } from './decorrelate.js';
+import { type SubqueryValue, joinSubqueryValue, lateralJoin, semiJoinSubquery } from './subquery-joins.js';
 
 /** What binding needs from the session. */
 export interface BindContext {
@@ -87,6 +96,14 @@ export class Binder {
   private readonly hidden = new Map<number, AttributeRef>();
   /** Per qualifier (lower case), the columns of the relation in their order, for `t.*` with hidden keys. */
   private readonly starOrder = new Map<string, AttributeRef[]>();
+  /**
+   * Scopes of the enclosing queries of a subquery bound for general decorrelation (innermost last):
+   * a column name no relation of the subquery's own FROM answers to resolves there, at any depth
+   * (derived tables, unions, joins inside the subquery), as an outer reference (decorrelate.ts).
+   */
+  private readonly outerScopes: (readonly AttributeRef[])[] = [];
+  /** Outer references handed out, by id: the outer attribute under its own name. */
+  private readonly outerOriginal = new Map<number, AttributeRef>();
 
   constructor(private readonly ctx: BindContext) {}
 
@@ -175,17 +192,21 @@ export class Binder {
     // helper columns a correlated subquery's join brings along (its grouping keys). Hidden join keys
     // are in scope under a name no reference matches; `t.k` reaches them through the rename hook.
     const scope: AttributeRef[] = [...visible, ...fromOut.filter((a) => this.hidden.has(a.id)).map(mangleHidden)];
-    const rename = this.hiddenKeyHook(visible, fromOut);
+    const rename = this.outerHook(this.hiddenKeyHook(visible, fromOut), [...scope]);
+    scope.push(...this.outerScopeAttrs());
+    const semiConjuncts = new Set(core.where ? sqlConjuncts(core.where).map((c) => (c.kind === 'unary' && c.op === 'not' ? c.child : c)) : []);
 
     // Scalar subqueries in WHERE and SELECT: cross-joined one-row plans, referenced by attribute
     // (in an aggregate query, those of the select list are joined above the aggregate instead).
     const isAggregate = core.groupBy !== undefined || core.having !== undefined || core.items.some((i) => containsAggregate(i.expr));
     const scalars = new Map<SqlExpr, Expr>();
-    const scalarSources = [...(core.where ? [core.where] : []), ...(isAggregate ? [] : core.items.map((i) => i.expr))];
+    // (In an aggregate query, subqueries inside aggregate arguments are joined here too, below the aggregate.)
+    const scalarSources = [...(core.where ? [core.where] : []), ...(isAggregate ? core.items.flatMap((i) => aggregateArguments(i.expr)) : core.items.map((i) => i.expr))];
     for (const s of scalarSources) {
       for (const sq of collectSubqueries(s)) {
-        if (sq.kind !== 'scalarSubquery') continue;
-        const { plan: joined, value } = this.joinScalar(plan, sq, visible);
+        if (sq.kind !== 'scalarSubquery' && semiConjuncts.has(sq)) continue;
+        const { plan: joined, value } =
+          sq.kind === 'scalarSubquery' ? this.joinScalar(plan, sq, visible) : this.joinValue(plan, sq, this.localScope(scope), sq.kind === 'inSubquery' ? resolveExpr(translateExpr(sq.child, { rename }), scope) : undefined);
         plan = joined;
         scalars.set(sq, value);
         scope.push(value as AttributeRef);
@@ -197,7 +218,8 @@ export class Binder {
         const v = scalars.get(e);
         if (v) return v;
         throw new NotImplementedError(
-          `${e.kind === 'exists' ? 'EXISTS' : 'IN'} (subquery) at line ${e.pos.line}, column ${e.pos.column}: subqueries of this kind are only supported as AND-ed conditions of WHERE`,
+          `${e.kind === 'exists' ? 'EXISTS (subquery)' : e.kind === 'inSubquery' ? 'IN (subquery)' : 'a scalar subquery'} at line ${e.pos.line}, column ${e.pos.column}: ` +
+            'subqueries are supported in WHERE, HAVING, the select list, aggregate arguments and JOIN ... ON, not here',
         );
       },
     };
@@ -219,7 +241,7 @@ export class Binder {
     }
 
     const input = scope;
-    if (isAggregate) return this.bindAggregate(core, orderBy, plan, scope, visible, hooks, corr);
+    if (isAggregate) return this.bindAggregate(core, orderBy, plan, scope, visible, hooks, corr, new Set(scalars.keys()));
 
     const items = this.namedItems(core.items, input, visible, hooks, true);
     if (corr && corr.conds.length > 0) {
@@ -275,7 +297,7 @@ export class Binder {
       }
       const e = translateExpr(item.expr, hooks);
       // Unaliased SQL-only syntax (EXTRACT, DIV, simple CASE, ...) gets Spark's name, not its translation's.
-      const name = item.alias ?? sqlOnlyName(item.expr);
+      const name = item.alias ?? decorrelatedName(item.expr, e) ?? sqlOnlyName(item.expr);
       const resolved = resolveExpr(name !== undefined ? { kind: 'alias', child: e, name, id: newExprId() } : e, input);
       const written = item.expr.kind === 'column' ? item.expr.parts[item.expr.parts.length - 1]! : undefined;
       if (writtenCase && written !== undefined && resolved.kind === 'attr' && resolved.name !== written && !this.hidden.has(resolved.id)) {
@@ -288,7 +310,12 @@ export class Binder {
     if (out.length === 0) throw new AnalysisError('SELECT list is empty (no columns matched the star)');
     // A hidden join key that is selected becomes an ordinary column of this SELECT (a fresh id, so
     // an enclosing query's `*` sees it).
-    return out.map((e): Expr => (e.kind === 'attr' && this.hidden.has(e.id) ? { kind: 'alias', child: e, name: this.hidden.get(e.id)!.name, id: newExprId() } : e));
+    return out.map((e): Expr => {
+      if (e.kind === 'attr' && this.hidden.has(e.id)) return { kind: 'alias', child: e, name: this.hidden.get(e.id)!.name, id: newExprId() };
+      // A selected outer reference is a column of this SELECT under the outer column's name.
+      if (e.kind === 'attr' && this.outerOriginal.has(e.id)) return { kind: 'alias', child: e, name: this.outerOriginal.get(e.id)!.name, id: newExprId() };
+      return e;
+    });
   }
 
   private bindAggregate(
@@ -299,6 +326,7 @@ export class Binder {
     visible: readonly AttributeRef[],
     hooks0: TranslateHooks,
     corr: Correlation | undefined,
+    belowAggregate: ReadonlySet<SqlExpr> = new Set(),
   ): LogicalPlan {
     if (corr && corr.conds.length > 0) return this.bindCorrelatedAggregate(core, child, input, visible, hooks0, corr);
     // grouping(x), grouping_id(...) and grouping__id: marker literals, replaced per grouping set.
@@ -306,7 +334,7 @@ export class Binder {
     const hooks: TranslateHooks = { ...hooks0, rename: (x) => groupingMarker(x, markers) ?? hooks0.rename?.(x) };
     // Select items with window calls over an aggregate (`rank() OVER (ORDER BY sum(v))`) or scalar
     // subqueries are computed by a projection above the aggregate.
-    const isPostItem = core.items.map((i) => hasWindowCall(i.expr) || collectSubqueries(i.expr).length > 0);
+    const isPostItem = core.items.map((i) => hasWindowCall(i.expr) || collectSubqueries(i.expr).some((sq) => !belowAggregate.has(sq)));
     const hasPostItems = isPostItem.some(Boolean);
     if (hasPostItems && (core.distinct || core.items.some((i) => i.expr.kind === 'star'))) {
       throw new NotImplementedError('window functions or scalar subqueries in an aggregate query with SELECT DISTINCT or *');
@@ -355,34 +383,42 @@ export class Binder {
       if (exprExists(g, (x) => x.kind === 'agg')) throw new AnalysisError(`aggregate functions are not allowed in GROUP BY: ${exprName(g)}`);
     }
     const aggregates = this.namedItems(core.items.filter((_, i) => !isPostItem[i]), input, visible, hooks);
-    checkAggregateExpressions(groupBy, aggregates);
+    // Outer references (of a subquery bound for decorrelation) are constants per outer row, like grouping columns.
+    const outerRefs = input.filter((a) => this.outerOriginal.has(a.id) && a.name !== this.outerOriginal.get(a.id)!.name);
+    if (outerRefs.length > 0) checkOuterAggregates(aggregates, new Set(outerRefs.map((a) => a.id)));
+    checkAggregateExpressions([...groupBy, ...outerRefs], aggregates);
     const visibleCount = aggregates.length;
-    const state: AggState = { input, groupBy, aggregates, visibleCount, extra: [] };
+    const state: AggState = { input, groupBy, aggregates, visibleCount, extra: [...outerRefs] };
     let having: Expr | undefined;
-    // Scalar subqueries in HAVING are cross-joined onto the aggregate's output (q11-style).
-    const havingScalars: { sq: Extract<SqlExpr, { kind: 'scalarSubquery' }>; plan: LogicalPlan; value: Expr }[] = [];
+    // Scalar subqueries in HAVING are cross-joined onto the aggregate's output (q11-style); correlated
+    // ones and IN / EXISTS are joined by general decorrelation (on grouping columns).
+    const havingScalars: { apply: (p: LogicalPlan) => LogicalPlan }[] = [];
+    const aggregateSubquery = (sq: SubqueryExpr, havingPart: boolean): Expr => {
+      const general = () => {
+        const x = sq.kind === 'inSubquery' ? this.resolveInAggregate(translateExpr(sq.child, hooks), state, havingPart) : undefined;
+        const r = this.aggregateSubquery(sq, state, x);
+        havingScalars.push({ apply: r.apply });
+        state.extra.push(r.value);
+        return r.value;
+      };
+      if (sq.kind !== 'scalarSubquery') return general();
+      return this.withGeneralFallback(() => {
+        const { plan: one, value } = this.scalarPlan(sq, []);
+        havingScalars.push({ apply: (p) => ({ kind: 'join', left: p, right: one, joinType: 'cross' }) });
+        state.extra.push(...outputOf(one));
+        return value;
+      }, general);
+    };
     if (core.having) {
       const scalarValues = new Map<SqlExpr, Expr>();
-      for (const sq of collectSubqueries(core.having)) {
-        if (sq.kind !== 'scalarSubquery') throw new NotImplementedError(`${sq.kind === 'exists' ? 'EXISTS' : 'IN'} (subquery) in HAVING`);
-        const { plan: one, value } = this.scalarPlan(sq, []);
-        havingScalars.push({ sq, plan: one, value });
-        scalarValues.set(sq, value);
-        state.extra.push(...outputOf(one));
-      }
+      for (const sq of collectSubqueries(core.having)) scalarValues.set(sq, aggregateSubquery(sq, true));
       const havingHooks: TranslateHooks = { rename: hooks.rename, subquery: (e) => scalarValues.get(e)! };
       having = checkFilter(this.resolveInAggregate(translateExpr(core.having, havingHooks), state, true));
     }
     // Scalar subqueries of the select list: joined onto the aggregate like HAVING's.
     const itemScalars = new Map<SqlExpr, Expr>();
     for (const item of core.items) {
-      for (const sq of collectSubqueries(item.expr)) {
-        if (sq.kind !== 'scalarSubquery') throw new NotImplementedError(`${sq.kind === 'exists' ? 'EXISTS' : 'IN'} (subquery) in the select list`);
-        const { plan: one, value } = this.scalarPlan(sq, []);
-        havingScalars.push({ sq, plan: one, value });
-        itemScalars.set(sq, value);
-        state.extra.push(...outputOf(one));
-      }
+      for (const sq of collectSubqueries(item.expr)) if (!belowAggregate.has(sq)) itemScalars.set(sq, aggregateSubquery(sq, false));
     }
     const postHooks: TranslateHooks = { rename: hooks.rename, subquery: (e) => itemScalars.get(e) ?? hooks.subquery!(e) };
     // The select list in order: aggregate outputs, and the other items resolved over the aggregate's output.
@@ -390,7 +426,7 @@ export class Binder {
     const finalList: Expr[] = core.items.map((item, i): Expr => {
       if (!isPostItem[i]) return toAttribute(aggregates[next++]!);
       const e = this.resolveInAggregate(translateExpr(item.expr, postHooks), state);
-      const name = item.alias ?? sqlOnlyName(item.expr);
+      const name = item.alias ?? decorrelatedName(item.expr, e) ?? sqlOnlyName(item.expr);
       return name !== undefined ? { kind: 'alias', child: e, name, id: newExprId() } : toNamed(e);
     });
     const finalOut = finalList.map(toAttribute);
@@ -403,12 +439,12 @@ export class Binder {
         return sortOrder(ordinal(o.expr, out) ?? windowAlias ?? this.resolveInAggregate(translateExpr(o.expr, hooks), state), o);
       });
     }
-    checkAggregateExpressions(groupBy, aggregates);
+    checkAggregateExpressions([...groupBy, ...outerRefs], aggregates);
     if (markers.length > 0 && !sets) throw new AnalysisError('grouping() / grouping_id() / grouping__id can only be used with GROUPING SETS, CUBE or ROLLUP');
     let plan: LogicalPlan = sets
       ? expandGroupingSets(child, groupBy, aggregates, sets, (lit, set) => groupingValue(lit, set, markers, argsOf()))
       : { kind: 'aggregate', child, groupBy, aggregates };
-    for (const h of havingScalars) plan = { kind: 'join', left: plan, right: h.plan, joinType: 'cross' };
+    for (const h of havingScalars) plan = h.apply(plan);
     const out = aggregates.slice(0, visibleCount).map(toAttribute);
     const hidden = aggregates.length > visibleCount || havingScalars.length > 0;
     if (having) plan = { kind: 'filter', child: plan, condition: having };
@@ -579,6 +615,18 @@ export class Binder {
     const negatedOuter = c.kind === 'unary' && c.op === 'not';
     const sq = (negatedOuter ? (c as { child: SqlExpr }).child : c) as Extract<SqlExpr, { kind: 'exists' | 'inSubquery' }>;
     const negated = negatedOuter !== sq.negated;
+    return this.withGeneralFallback(
+      () => this.bindSimpleSemiJoin(plan, outer, sq, negated, hooks),
+      () => {
+        const inner = this.bindCorrelated(sq.query, this.localScope(outer));
+        const x = sq.kind === 'inSubquery' ? resolveExpr(translateExpr(sq.child, hooks), outer) : undefined;
+        return semiJoinSubquery(plan, inner, negated, x, outer);
+      },
+    );
+  }
+
+  /** The binder's own semi / anti join rewrite (equality correlation in the subquery's top WHERE only). */
+  private bindSimpleSemiJoin(plan: LogicalPlan, outer: readonly AttributeRef[], sq: Extract<SqlExpr, { kind: 'exists' | 'inSubquery' }>, negated: boolean, hooks: TranslateHooks): LogicalPlan {
     const corr: Correlation = { outer, allowed: isSimpleSubquery(sq.query), conds: [] };
     const sub = this.bindQuery(sq.query, corr);
     const joinType: JoinType = negated ? 'left_anti' : 'left_semi';
@@ -601,6 +649,14 @@ export class Binder {
 
   /** Joins a scalar subquery onto `plan` (cross join, or left join on its correlation keys); returns its value. */
   private joinScalar(plan: LogicalPlan, sq: Extract<SqlExpr, { kind: 'scalarSubquery' }>, visible: readonly AttributeRef[]): { plan: LogicalPlan; value: Expr } {
+    return this.withGeneralFallback(
+      () => this.joinSimpleScalar(plan, sq, visible),
+      () => this.joinValue(plan, sq, visible),
+    );
+  }
+
+  /** The binder's own scalar subquery rewrite (uncorrelated, or equality-correlated aggregates). */
+  private joinSimpleScalar(plan: LogicalPlan, sq: Extract<SqlExpr, { kind: 'scalarSubquery' }>, visible: readonly AttributeRef[]): { plan: LogicalPlan; value: Expr } {
     const { plan: one, value, keys, emptyValue } = this.scalarPlan(sq, visible);
     if (!keys) return { plan: { kind: 'join', left: plan, right: one, joinType: 'cross' }, value };
     const lout = outputOf(plan);
@@ -637,6 +693,138 @@ export class Binder {
     return { plan: one, value: outputOf(one)[0]! };
   }
 
+  // ---- general decorrelation (decorrelate.ts, subquery-joins.ts) -------------------------------
+
+  /**
+   * Runs the binder's own rewrite of a subquery; where it does not apply (a correlation it cannot
+   * pull up: outer references below the top WHERE, non-equality correlation, ...) binds the subquery
+   * for general decorrelation instead. Inside such a subquery, nested subqueries always use the latter.
+   */
+  private withGeneralFallback<T>(simple: () => T, general: () => T): T {
+    if (this.outerScopes.length > 0) return general();
+    try {
+      return simple();
+    } catch (err) {
+      const retry = err instanceof NotImplementedError || (err instanceof AnalysisError && /does not exist/.test(err.message));
+      if (!retry) throw err;
+      try {
+        return general();
+      } catch (err2) {
+        // The simple rewrite's message names the first problem; keep it unless the general one is more specific.
+        if (err2 instanceof AnalysisError && !/does not exist/.test(err2.message)) throw err2;
+        throw err;
+      }
+    }
+  }
+
+  /** Binds `q` with `outer` as the innermost enclosing scope (its plan may hold outer references). */
+  private bindCorrelated(q: Query, outer: readonly AttributeRef[]): LogicalPlan {
+    this.outerScopes.push(outer);
+    try {
+      return this.bindQuery(q);
+    } finally {
+      this.outerScopes.pop();
+    }
+  }
+
+  /** A subquery's value (scalar, EXISTS mark or IN's three-valued result) as a new last column of `plan`. */
+  private joinValue(plan: LogicalPlan, sq: SubqueryExpr, outer: readonly AttributeRef[], x?: Expr, id = newExprId()): { plan: LogicalPlan; value: AttributeRef } {
+    const spec = this.subqueryValue(sq, outer, x);
+    const joined = joinSubqueryValue(plan, spec, { id, name: valueName(sq, spec, outer) });
+    return { plan: joined, value: toAttribute(outputOf(joined).at(-1)!) };
+  }
+
+  private subqueryValue(sq: SubqueryExpr, outer: readonly AttributeRef[], x?: Expr): SubqueryValue {
+    const bind = () => this.bindCorrelated(sq.query, outer);
+    if (sq.kind === 'scalarSubquery') return { kind: 'scalar', inner: bind() };
+    if (sq.kind === 'exists') return { kind: 'exists', inner: bind(), negated: sq.negated };
+    return { kind: 'in', inner: bind(), inner2: bind(), x: x!, negated: sq.negated };
+  }
+
+  /**
+   * A subquery of HAVING or of an aggregate query's select list, decorrelated: its outer references
+   * must be grouping columns (added to the aggregate's outputs); the value is a column joined onto
+   * the aggregate by `apply`.
+   */
+  private aggregateSubquery(sq: SubqueryExpr, st: AggState, x: Expr | undefined): { apply: (p: LogicalPlan) => LogicalPlan; value: AttributeRef } {
+    const outer = this.localScope(st.input);
+    const spec = this.subqueryValue(sq, outer, x);
+    const refs = outerReferences(spec.inner, outer);
+    for (const r of refs) {
+      if (!st.groupBy.some((g) => exprKey(g) === exprKey(r))) {
+        throw new AnalysisError(`the subquery at line ${sq.pos.line}, column ${sq.pos.column} refers to column '${r.name}' of the outer query, which is neither grouped nor aggregated; add it to GROUP BY`);
+      }
+      aggOutput(r, st);
+    }
+    const id = newExprId();
+    const name = valueName(sq, spec, outer);
+    const type = spec.kind === 'scalar' ? outputOf(spec.inner)[0]!.type : DataTypes.Boolean;
+    return { apply: (p) => joinSubqueryValue(p, spec, { id, name }), value: { kind: 'attr', id, name, type, nullable: true } };
+  }
+
+  /** A rename hook resolving a column no local column answers to in the enclosing scopes (an outer reference). */
+  private outerHook(inner: TranslateHooks['rename'], local: readonly AttributeRef[]): TranslateHooks['rename'] {
+    if (this.outerScopes.length === 0) return inner;
+    const scopes = [...this.outerScopes];
+    return (x) => {
+      const r = inner?.(x);
+      if (r) return r;
+      if (x.kind !== 'column') return undefined;
+      const u: Extract<Expr, { kind: 'unresolved' }> = x.parts.length === 1 ? { kind: 'unresolved', name: x.parts[0]! } : { kind: 'unresolved', name: x.parts.at(-1)!, qualifier: x.parts.slice(0, -1).join('.') };
+      if (tryResolveColumn(u, local)) return undefined;
+      for (let i = scopes.length - 1; i >= 0; i--) {
+        const a = tryResolveColumn(u, scopes[i]!);
+        if (a) return this.outerRef(a);
+      }
+      return undefined;
+    };
+  }
+
+  /** An outer reference: the outer attribute under Spark's display name `outer(t.c)`, which no column reference matches. */
+  private outerRef(a: AttributeRef): AttributeRef {
+    const orig = this.outerOriginal.get(a.id) ?? a;
+    this.outerOriginal.set(a.id, orig);
+    return { ...orig, name: `outer(${orig.qualifier ? `${orig.qualifier}.` : ''}${orig.name})` };
+  }
+
+  /** Every attribute of the enclosing scopes as an outer reference (so resolution accepts them by id). */
+  private outerScopeAttrs(): AttributeRef[] {
+    const seen = new Set<number>();
+    const out: AttributeRef[] = [];
+    for (let i = this.outerScopes.length - 1; i >= 0; i--) {
+      for (const a of this.outerScopes[i]!) {
+        if (seen.has(a.id)) continue;
+        seen.add(a.id);
+        out.push(this.outerRef(a));
+      }
+    }
+    return out;
+  }
+
+  /** A select's scope without the outer references of enclosing queries. */
+  private localScope(scope: readonly AttributeRef[]): AttributeRef[] {
+    return scope.filter((a) => !(this.outerOriginal.has(a.id) && a.name !== this.outerOriginal.get(a.id)!.name));
+  }
+
+  /** `left [INNER|LEFT|CROSS] JOIN LATERAL (query) alias [ON cond]` (or `left, LATERAL (...)`). */
+  private bindLateral(left: LogicalPlan, r: Extract<Relation, { kind: 'subquery' }>, how: SqlJoinType, on?: SqlExpr): LogicalPlan {
+    if (how !== 'inner' && how !== 'left' && how !== 'cross') {
+      const name = { right: 'RIGHT OUTER', full: 'FULL OUTER', left_semi: 'LEFT SEMI', left_anti: 'LEFT ANTI' }[how];
+      throw new AnalysisError(
+        `[INVALID_LATERAL_JOIN_TYPE] The ${name} JOIN with LATERAL correlation is not allowed because an OUTER subquery cannot correlate to its join partner. ` +
+          'Remove the LATERAL correlation or use an INNER JOIN, or LEFT OUTER JOIN instead.',
+      );
+    }
+    const lout = outputOf(left);
+    const lvis = lout.filter((a) => !this.hidden.has(a.id));
+    let inner = this.bindCorrelated(r.query, lvis);
+    if (r.columns) inner = renameColumns(inner, r.columns, `subquery ${r.alias ?? ''}`);
+    if (r.alias) inner = { kind: 'subqueryAlias', child: inner, alias: r.alias };
+    const rvis = outputOf(inner);
+    const onExpr = on ? (out: readonly AttributeRef[]) => checkFilter(resolveExpr(translateExpr(on, { rename: this.hiddenKeyHook([...lvis, ...rvis], [...lout, ...rvis], true) }), out)) : undefined;
+    return lateralJoin(left, inner, how, onExpr);
+  }
+
   // ---- FROM -----------------------------------------------------------------------------------
 
   private bindFrom(rels: readonly Relation[]): LogicalPlan {
@@ -645,7 +833,10 @@ export class Binder {
       return this.ctx.session.createDataFrame([{}], new Schema([])).plan;
     }
     let plan = this.bindRelation(rels[0]!);
-    for (const r of rels.slice(1)) plan = this.df(plan).join(this.df(this.bindRelation(r)), undefined, 'cross').plan;
+    for (const r of rels.slice(1)) {
+      if (r.kind === 'subquery' && r.lateral) plan = this.bindLateral(plan, r, 'cross');
+      else plan = this.df(plan).join(this.df(this.bindRelation(r)), undefined, 'cross').plan;
+    }
     return plan;
   }
 
@@ -674,6 +865,7 @@ export class Binder {
         return r.alias ? { kind: 'subqueryAlias', child: plan, alias: r.alias } : plan;
       }
       case 'join': {
+        if (r.right.kind === 'subquery' && r.right.lateral) return this.bindLateral(this.bindRelation(r.left), r.right, r.joinType, r.on);
         const left = this.df(this.bindRelation(r.left));
         const right = this.df(this.bindRelation(r.right));
         const how = r.joinType;
@@ -688,6 +880,14 @@ export class Binder {
         if (r.on) {
           const all = [...outputOf(left.plan), ...outputOf(right.plan)];
           if (exprContainsSubquery(r.on)) return this.joinOnSubqueries(left.plan, right.plan, r.on, how, this.hiddenKeyHook([...lvis, ...rvis], all, true));
+          if (this.outerScopes.length > 0) {
+            // Inside a subquery bound for decorrelation the ON condition may reference the outer query.
+            const cond = translateExpr(r.on, { rename: this.outerHook(this.hiddenKeyHook([...lvis, ...rvis], all, true), all) });
+            if (exprExists(cond, (x) => x.kind === 'attr' && this.outerOriginal.has(x.id))) {
+              const condition = checkFilter(resolveExpr(cond, [...all, ...this.outerScopeAttrs()]));
+              return { kind: 'join', left: left.plan, right: right.plan, joinType: how === 'cross' ? 'inner' : how, condition };
+            }
+          }
           return left.join(right, new Column(translateExpr(r.on, { rename: this.hiddenKeyHook([...lvis, ...rvis], all, true) })), how).plan;
         }
         // Spark allows every join type without a condition (the condition is then TRUE).
@@ -1051,6 +1251,36 @@ function constantInt(e: SqlExpr, what: string): number {
   return v;
 }
 
+/** Spark's name of a decorrelated subquery's value (`scalarsubquery(k)`, `exists(k)`: the outer columns it uses); no column reference matches it. */
+function valueName(sq: SubqueryExpr, spec: SubqueryValue, outer: readonly AttributeRef[]): string {
+  const refs = outerReferences(spec.inner, outer).map((a) => a.name).join(', ');
+  return sq.kind === 'exists' ? `exists(${refs})` : sq.kind === 'inSubquery' ? `in(listquery(${refs}))` : `scalarsubquery(${refs})`;
+}
+
+/**
+ * Spark resolves an aggregate over outer references only (`sum(outer.x)` in a subquery) as an
+ * aggregate of the outer query, which the subquery cannot compute: CheckAnalysis rejects it.
+ */
+function checkOuterAggregates(aggregates: readonly Expr[], outerIds: ReadonlySet<number>): void {
+  for (const item of aggregates) {
+    const bad = exprExists(item, (x) => {
+      if (x.kind !== 'agg') return false;
+      const ids = new Set<number>();
+      for (const a of aggregateArgs(x)) referencedIdsOf(a, ids);
+      return ids.size > 0 && [...ids].every((id) => outerIds.has(id));
+    });
+    if (bad) {
+      const text = item.kind === 'alias' ? `${exprName(item.child)} AS ${item.name}` : exprName(item);
+      throw new AnalysisError(`[UNSUPPORTED_SUBQUERY_EXPRESSION_CATEGORY.CORRELATED_REFERENCE] Expressions referencing the outer query are not supported outside of WHERE/HAVING clauses: "${text}"`);
+    }
+  }
+}
+
+/** A select item that is a decorrelated scalar subquery: its value's name (`scalarsubquery(x)`, naming the outer columns). */
+function decorrelatedName(item: SqlExpr, e: Expr): string | undefined {
+  return item.kind === 'scalarSubquery' && e.kind === 'attr' && e.name.startsWith('scalarsubquery(') ? e.name : undefined;
+}
+
 /** The AND-ed parts of a SQL condition. */
 function sqlConjuncts(e: SqlExpr): SqlExpr[] {
   return e.kind === 'binary' && e.op === 'and' ? [...sqlConjuncts(e.left), ...sqlConjuncts(e.right)] : [e];
@@ -1150,6 +1380,12 @@ function groupingValue(lit: Literal, set: readonly number[], markers: readonly G
   return { kind: 'literal', value: BigInt(bits.reduce((acc: number, b) => acc * 2 + b, 0)), type: DataTypes.Long };
 }
 
+/** The arguments of the aggregate calls in `e` (subqueries there are computed below the aggregate). */
+function aggregateArguments(e: SqlExpr): SqlExpr[] {
+  if (e.kind === 'call' && !e.over && containsAggregate(e) && !e.args.some(containsAggregate)) return [...e.args];
+  return sqlChildren(e).flatMap(aggregateArguments);
+}
+
 function hasWindowCall(e: SqlExpr): boolean {
   return (e.kind === 'call' && e.over !== undefined) || sqlChildren(e).some(hasWindowCall);
 }
@@ -1179,37 +1415,10 @@ function nullSafeEqualities(l: AttributeRef, r: AttributeRef): Expr[] {
   if (!l.nullable && !r.nullable) return [eq(l, r)];
   const isNull = (a: Expr): Expr => ({ kind: 'unary', op: 'isNull', child: a });
   if (l.type.kind === 'null' || r.type.kind === 'null') return [eq(isNull(l), isNull(r))];
-  const z = filler(l.type);
+  const z = placeholderLiteral(l.type);
   if (z === undefined || !typeEquals(l.type, r.type)) return [{ kind: 'binary', op: '<=>', left: l, right: r }];
   const fill = (a: Expr): Expr => ({ kind: 'call', name: 'coalesce', args: [a, z] });
   return [eq(isNull(l), isNull(r)), eq(fill(l), fill(r))];
-}
-
-/** A constant of type `t` (any value works: it only stands in for NULL next to an isnull key). */
-function filler(t: DataType): Literal | undefined {
-  const lit = (value: Literal['value']): Literal => ({ kind: 'literal', value, type: t });
-  switch (t.kind) {
-    case 'boolean':
-      return lit(false);
-    case 'int8':
-    case 'int16':
-    case 'int32':
-    case 'float32':
-    case 'float64':
-      return lit(0);
-    case 'int64':
-      return lit(0n);
-    case 'decimal':
-      return lit('0');
-    case 'utf8':
-      return lit('');
-    case 'date32':
-      return lit('1970-01-01');
-    case 'timestamp':
-      return lit(new Date(0));
-    default:
-      return undefined;
-  }
 }
 
 /** `plan` with a column numbering the copies of each distinct row 1, 2, ... (row_number over all columns). */

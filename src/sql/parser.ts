@@ -4,7 +4,7 @@
  * comparison < | < ^ < & < + - || < * / % DIV < unary < primary). Produces the AST of ast.ts.
  * Syntax errors are ParseErrors naming line and column, with the offending line and a caret.
  */
-import { DataTypes, type DataType, parseTypeName } from '../types/data-type.js';
+import { DataTypes, type DataType, MAX_DECIMAL_PRECISION, parseTypeName } from '../types/data-type.js';
 import { KindlingError } from '../errors.js';
 import type { CellValue } from '../types/values.js';
 import { type Token, tokenize } from './lexer.js';
@@ -621,6 +621,14 @@ class Parser {
 
   private relationPrimary(): Relation {
     const pos = this.pos();
+    if (this.isWord('LATERAL') && this.tokens[this.i + 1]?.kind === 'op' && this.tokens[this.i + 1]?.text === '(') {
+      // `LATERAL (query) [AS] alias [(cols)]`: the subquery may reference the relations to its left.
+      this.i += 2;
+      const query = this.query();
+      this.expect(')', 'to close the LATERAL subquery');
+      const { alias, columns } = this.tableAlias();
+      return { kind: 'subquery', query, alias, columns, lateral: true };
+    }
     if (this.isOp('(')) {
       // A subquery, or a parenthesized join.
       const save = this.i;
@@ -896,12 +904,24 @@ class Parser {
   /** `::type` casts and `.field` are postfix. */
   private postfix(e: SqlExpr): SqlExpr {
     let out = e;
-    while (this.isOp('::')) {
+    for (;;) {
       const pos = this.pos();
-      this.i++;
-      out = { kind: 'cast', child: out, to: this.dataType(), pos };
+      if (this.isOp('::')) {
+        this.i++;
+        out = { kind: 'cast', child: out, to: this.dataType(), pos };
+      } else if (this.isOp('[')) {
+        // `arr[i]` (0-based) / `map[key]`: Spark's subscript, then `.field` of a struct element
+        this.i++;
+        const index = this.expression();
+        this.expect(']', 'to close the subscript');
+        out = { kind: 'call', name: 'get_item', args: [out, index], distinct: false, star: false, pos };
+      } else if (out.kind !== 'column' && this.isOp('.') && (this.peek().kind === 'word' || this.peek().kind === 'ident')) {
+        // `expr.field` of a struct-valued expression (a column's own dots are parsed with its name)
+        this.i++;
+        out = { kind: 'call', name: 'get_field', args: [out, { kind: 'literal', value: this.tok.text, type: DataTypes.String, pos }], distinct: false, star: false, pos };
+        this.i++;
+      } else return out;
     }
-    return out;
   }
 
   private primary(): SqlExpr {
@@ -1031,6 +1051,16 @@ class Parser {
         }
         break;
       }
+      // Spark's qualified forms: INTERVAL '1-1' YEAR TO MONTH, INTERVAL '1 2:3:4.001' DAY TO SECOND
+      if (t.kind === 'string' && parts.length === 0 && this.isUnit(this.peek()) && this.isWord('TO', this.peek(2)) && this.isUnit(this.peek(3))) {
+        const from = INTERVAL_UNITS[this.peek().text.toUpperCase()]!;
+        const to = INTERVAL_UNITS[this.peek(3).text.toUpperCase()]!;
+        const q = qualifiedInterval(t.text, from, to);
+        if (!q) throw this.error(`expected an interval string of the form ${from.toUpperCase()} TO ${to.toUpperCase()}, got '${t.text}'`, t);
+        this.i += 4;
+        parts.push(...q);
+        break;
+      }
       let sign = 1;
       if (this.isOp('-') && (this.peek().kind === 'number' || this.peek().kind === 'string')) {
         sign = -1;
@@ -1078,6 +1108,7 @@ class Parser {
 
   private call(name: string, pos: Pos): SqlExpr {
     this.expect('(');
+    let structNames: string[] | undefined;
     let distinct = false;
     let star = false;
     const args: SqlExpr[] = [];
@@ -1087,8 +1118,11 @@ class Parser {
     } else if (!this.isOp(')')) {
       if (this.accept('DISTINCT')) distinct = true;
       else this.accept('ALL');
-      do args.push(this.expression());
-      while (this.accept(','));
+      do {
+        args.push(this.expression());
+        // struct(a + 0.1 AS aa): a named field, as named_struct('aa', a + 0.1) (see structFieldArgs)
+        if (/^struct$/i.test(name) && this.accept('AS')) (structNames ??= [])[args.length - 1] = this.identifier('a struct field name');
+      } while (this.accept(','));
       // SQL-standard `substring(s FROM pos [FOR len])`.
       if (args.length === 1 && /^(substring|substr)$/i.test(name) && this.accept('FROM')) {
         args.push(this.expression());
@@ -1096,12 +1130,25 @@ class Parser {
       }
     }
     this.expect(')', `to close the arguments of ${name}`);
+    if (structNames) return structFieldArgs(args, structNames, pos);
     let over: WindowSpec | undefined;
     if (this.accept('FILTER')) throw this.error('aggregate FILTER clauses are not supported yet; expected OVER or the end of the call', this.tokens[this.i - 1]);
-    if (this.acceptSeq('IGNORE', 'NULLS')) {
-      args.push({ kind: 'literal', value: true, type: DataTypes.Boolean, pos });
-    } else this.acceptSeq('RESPECT', 'NULLS');
+    // `percentile_cont(p) WITHIN GROUP (ORDER BY x)` (window-related: translated by translate.ts)
+    let withinGroup: SortItem | undefined;
+    if (this.acceptSeq('WITHIN', 'GROUP')) {
+      this.expect('(', 'after WITHIN GROUP');
+      if (!this.acceptSeq('ORDER', 'BY')) throw this.error('expected ORDER BY in WITHIN GROUP (...)');
+      const items = this.sortList();
+      if (items.length !== 1) throw this.error('WITHIN GROUP takes exactly one ORDER BY expression');
+      withinGroup = items[0]!;
+      this.expect(')', 'to close WITHIN GROUP (...)');
+    }
+    const ignoreNulls = this.acceptSeq('IGNORE', 'NULLS');
+    if (!ignoreNulls) this.acceptSeq('RESPECT', 'NULLS');
     if (this.accept('OVER')) over = this.windowSpec();
+    else if (ignoreNulls) args.push({ kind: 'literal', value: true, type: DataTypes.Boolean, pos });
+    if (over && (ignoreNulls || withinGroup)) return { kind: 'call', name, args, distinct, star, over, pos, ...(ignoreNulls ? { ignoreNulls } : {}), ...(withinGroup ? { withinGroup } : {}) };
+    if (withinGroup) return { kind: 'call', name, args, distinct, star, over, pos, withinGroup };
     // Spark's cast functions: `float(x)`, `date(x)`, `decimal(x)`, ... are `CAST(x AS type)`.
     if (!over && !distinct && !star && args.length === 1 && CAST_FUNCTIONS.has(name.toLowerCase())) {
       return { kind: 'cast', child: args[0]!, to: parseTypeName(name), pos };
@@ -1163,7 +1210,18 @@ class Parser {
     if (t.kind !== 'word' && t.kind !== 'ident') throw this.error('expected a type name');
     this.i++;
     let text = t.text;
-    if (this.isOp('(')) {
+    if (/^(array|map|struct)$/i.test(t.text) && this.isOp('<')) {
+      // nested types: the tokens up to the matching '>' (array<int>, map<string,array<int>>, struct<a:int,b string>)
+      let depth = 0;
+      do {
+        const x = this.tok;
+        if (x.kind === 'eof') throw this.error(`expected '>' to close the type ${t.text}<...>`);
+        if (this.isOp('<')) depth++;
+        else if (this.isOp('>')) depth--;
+        text += x.kind === 'ident' ? ` \`${x.text}\`` : ` ${x.text}`;
+        this.i++;
+      } while (depth > 0);
+    } else if (this.isOp('(')) {
       this.i++;
       const nums: string[] = [];
       do {
@@ -1229,27 +1287,33 @@ function numberLiteral(text: string, pos: Pos, p: Parser, t: Token): SqlExpr {
     case 'F':
       return lit(Number(body), DataTypes.Float);
     case 'BD':
-      return decimalLiteral(body, pos, () => p.fail(`decimal literal ${text} does not fit in 18 digits`, t));
+      return decimalLiteral(body, pos, () => p.fail(`decimal literal ${text} does not fit in 38 digits`, t));
   }
   if (isInt) {
     const v = BigInt(body);
     if (v <= 2147483647n) return lit(Number(v), DataTypes.Integer);
     if (v <= 9223372036854775807n) return lit(v, DataTypes.Long);
-    return decimalLiteral(body, pos, () => outOfRange('decimal(18,0)'));
+    return decimalLiteral(body, pos, () => outOfRange('decimal(38,0)'));
   }
   if (/[eE]/.test(body)) return lit(Number(body), DataTypes.Double);
-  return decimalLiteral(body, pos, () => p.fail(`decimal literal ${text} does not fit in 18 digits (use a D suffix for a double)`, t));
+  return decimalLiteral(body, pos, () => p.fail(`decimal literal ${text} does not fit in 38 digits (use a D suffix for a double)`, t));
 }
 
 function decimalLiteral(body: string, pos: Pos, tooBig: () => Error): SqlExpr {
   if (/[eE]/.test(body)) {
-    return { kind: 'literal', value: Number(body), type: DataTypes.Double, pos };
+    // `20E2BD` is BigDecimal 20E2: Spark makes a negative scale 0 (decimal(4,0) = 2000).
+    const em = /^(\d*)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(body);
+    if (!em) return { kind: 'literal', value: Number(body), type: DataTypes.Double, pos };
+    const digits = `${em[1] ?? ''}${em[2] ?? ''}`;
+    const scale = (em[2] ?? '').length - Number(em[3]);
+    const plain = scale <= 0 ? `${digits}${'0'.repeat(-scale)}` : `${digits.slice(0, -scale).padStart(1, '0')}.${digits.slice(-scale).padStart(scale, '0')}`;
+    return decimalLiteral(plain, pos, tooBig);
   }
   const [intPart = '', frac = ''] = body.split('.');
   const digits = (intPart.replace(/^0+/, '') + frac).replace(/^0+/, '');
   const scale = frac.length;
   const precision = Math.max(digits.length, scale, 1);
-  if (precision > 18) throw tooBig();
+  if (precision > MAX_DECIMAL_PRECISION) throw tooBig();
   const value = `${intPart === '' ? '0' : intPart.replace(/^0+(?=\d)/, '')}${scale ? `.${frac}` : ''}`;
   return { kind: 'literal', value, type: DataTypes.decimal(precision, scale), pos };
 }
@@ -1282,4 +1346,37 @@ function typedLiteral(kind: string, text: string, pos: Pos, err: (msg: string) =
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) throw err(`'${text}' is not a valid timestamp in the TIMESTAMP literal`);
   return { kind: 'literal', value: date, type: DataTypes.Timestamp, pos };
+}
+
+/**
+ * The parts of a qualified interval string (Spark's ANSI interval literals): YEAR TO MONTH `'y-m'`,
+ * DAY TO HOUR `'d h'`, DAY TO MINUTE `'d h:m'`, DAY TO SECOND `'d h:m:s.f'`, HOUR TO MINUTE `'h:m'`,
+ * HOUR TO SECOND `'h:m:s.f'`, MINUTE TO SECOND `'m:s.f'`; a leading '-' negates every part. Null if
+ * the string does not fit the qualifier.
+ */
+function qualifiedInterval(text: string, from: IntervalUnit, to: IntervalUnit): { value: number; unit: IntervalUnit }[] | null {
+  const t = text.trim();
+  const sign = t.startsWith('-') ? -1 : 1;
+  const body = t.replace(/^[+-]/, '');
+  const order: IntervalUnit[] = from === 'year' ? ['year', 'month'] : ['day', 'hour', 'minute', 'second'];
+  const a = order.indexOf(from);
+  const b = order.indexOf(to);
+  if (a < 0 || b <= a) return null;
+  const units = order.slice(a, b + 1);
+  const nums = from === 'year' ? body.split('-') : body.split(/[ :]/);
+  if (nums.length !== units.length || nums.some((x) => !/^\d+(\.\d+)?$/.test(x))) return null;
+  return units.map((unit, i) => ({ value: sign * Number(nums[i]), unit }));
+}
+
+/**
+ * struct(e1 [AS n1], e2, ...) with field aliases as named_struct(n1, e1, ...): unaliased fields are
+ * named after their column, else col<i> (Spark's CreateStruct).
+ */
+function structFieldArgs(args: readonly SqlExpr[], names: readonly (string | undefined)[], pos: Pos): SqlExpr {
+  const out: SqlExpr[] = [];
+  args.forEach((a, i) => {
+    const name = names[i] ?? (a.kind === 'column' ? a.parts[a.parts.length - 1]! : `col${i + 1}`);
+    out.push({ kind: 'literal', value: name, type: DataTypes.String, pos }, a);
+  });
+  return { kind: 'call', name: 'named_struct', args: out, distinct: false, star: false, pos };
 }

@@ -41,6 +41,17 @@ export type AggregateFunction =
   // max_by(x, ord) / min_by(x, ord): x of the row with the largest / smallest ord
   | 'max_by'
   | 'min_by'
+  // nested results (src/kernels/collect-aggregate.ts): collect_list / array_agg, collect_set ->
+  // array<x>; histogram_numeric(x, nb) -> array<struct<x, y: double>>
+  | 'collect_list'
+  | 'collect_set'
+  | 'histogram_numeric'
+  // approx_count_distinct(x[, rsd]): Spark's HyperLogLog++ (src/kernels/hll.ts)
+  | 'approx_count_distinct'
+  // exact percentiles (src/kernels/percentile.ts): percentile_cont / percentile_disc(p) WITHIN GROUP
+  // (ORDER BY x [DESC]), percentile(x, p), median(x); extra arguments: p (double), descending (boolean)
+  | 'percentile_cont'
+  | 'percentile_disc'
   // internal (scheduler/aggregate-split.ts), not in the SQL / DataFrame API: the partial state and
   // the merge of avg over a decimal (avg_sum_state(x): the raw unscaled int64 sum, typed as x,
   // AvgSumStateAccumulator; avg_merge(sum_state, count_state, overflowed): finishes exactly like

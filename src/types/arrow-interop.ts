@@ -17,6 +17,9 @@ import { Column, nullColumn } from './column.js';
 import { Batch } from './batch.js';
 import { Schema, field, type Field } from './schema.js';
 import { takeColumnAt } from '../kernels/take.js';
+import { isNestedType } from './data-type.js';
+import { nestedFromArrowData, nestedFromArrowType, nestedToArrowData, nestedToArrowType } from './nested-arrow.js';
+import { concatNested } from '../kernels/nested.js';
 
 /** Maps an Arrow type to Kindling's; throws NotImplementedError naming the column for unsupported types. */
 export function fromArrowType(t: arrow.DataType, columnName: string): DataType {
@@ -57,6 +60,12 @@ export function fromArrowType(t: arrow.DataType, columnName: string): DataType {
       return DataTypes.Timestamp;
     case arrow.Type.Dictionary:
       return fromArrowType((t as arrow.Dictionary).dictionary, columnName);
+    case arrow.Type.List:
+    case arrow.Type.Map:
+    case arrow.Type.Struct:
+    case arrow.Type.LargeList:
+    case arrow.Type.FixedSizeList:
+      return nestedFromArrowType(t, columnName, fromArrowType)!;
     default:
       throw new NotImplementedError(`column '${columnName}': Arrow type ${String(t)} is not supported`);
   }
@@ -89,6 +98,10 @@ export function toArrowType(t: DataType): arrow.DataType {
       return new arrow.DateDay();
     case 'timestamp':
       return new arrow.TimestampMicrosecond();
+    case 'array':
+    case 'map':
+    case 'struct':
+      return nestedToArrowType(t, toArrowType);
   }
 }
 
@@ -151,6 +164,9 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
       validity = null;
     }
   }
+  if (isNestedType(f.type) && data.type.typeId !== arrow.Type.Dictionary) {
+    return nestedFromArrowData(rt, f.type, f.name, data, validity, nullCount, (t, name, d) => columnFromArrowData(rt, field(name, t), d));
+  }
   if (data.type.typeId === arrow.Type.Dictionary) {
     try {
       return decodeDictionary(rt, f, data as arrow.Data<arrow.Dictionary>, validity, nullCount);
@@ -201,6 +217,11 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
         });
         break;
       case arrow.Type.Decimal:
+        if (width === 16) {
+          // precision 19..38: Kindling's int128 layout is Arrow's Decimal128, a plain copy.
+          mem.u8(values.ptr, n * 16).set(new Uint8Array(src.buffer, src.byteOffset, n * 16));
+          break;
+        }
         rt.withScratch(n * 16, (tmp) => {
           mem.u8(tmp, n * 16).set(new Uint8Array(src.buffer, src.byteOffset, n * 16));
           const bad = k.decimal128_to_i64!(tmp, validity?.ptr ?? 0, n, values.ptr);
@@ -331,6 +352,7 @@ export function concatColumns(rt: KernelRuntime, type: DataType, parts: readonly
       at += p.length;
     }
   }
+  if (isNestedType(type)) return concatNested(rt, type, parts, validity, nullCount);
   if (type.kind === 'utf8') {
     const total = parts.reduce((s, p) => s + mem.i32(p.offsetsPtr, p.length + 1)[p.length]!, 0);
     const values = WasmBuffer.allocate(mem, Math.max(1, total));
@@ -385,6 +407,7 @@ export function columnToArrowData(c: Column, type: arrow.DataType): arrow.Data {
       return mem.u8(tmp, bytes).slice();
     });
   }
+  if (isNestedType(c.type)) return nestedToArrowData(rt, c, type, nullBitmap, columnToArrowData);
   const common = { type, length: n, nullCount: c.nullCount, nullBitmap } as const;
   switch (c.type.kind) {
     case 'boolean': {
@@ -401,6 +424,11 @@ export function columnToArrowData(c: Column, type: arrow.DataType): arrow.Data {
       return arrow.makeData({ ...common, type: type as arrow.Utf8, data, valueOffsets });
     }
     case 'decimal': {
+      if (byteWidth(c.type) === 16) {
+        // int128 (precision 19..38) is Arrow's Decimal128 layout: copy.
+        const data = new Uint32Array(mem.u8(c.valuesPtr, n * 16).slice().buffer);
+        return arrow.makeData({ ...common, type: type as arrow.Decimal, data });
+      }
       const data = rt.withScratch(Math.max(1, n) * 16, (tmp) => {
         k.i64_to_decimal128!(c.valuesPtr, n, tmp);
         return new Uint32Array(mem.u8(tmp, n * 16).slice().buffer);

@@ -1,6 +1,7 @@
 import { InternalError } from '../errors.js';
 import { type WasmMemory, WasmBuffer } from '../wasm/memory.js';
 import { type DataType, byteWidth } from './data-type.js';
+import { mapEntryType } from './nested-type.js';
 
 /**
  * One column of a batch, resident in WebAssembly memory (layout: see data-type.ts).
@@ -24,8 +25,16 @@ export class Column {
     readonly offsets: WasmBuffer | null,
     /** Number of null rows. */
     readonly nullCount: number,
+    /**
+     * Child columns of a nested type (owned: one reference each): array -> [elements] (with
+     * `offsets`, n + 1 int32 into the elements), map -> [entries: struct<key,value>] (with
+     * `offsets`), struct -> one column per field (of `length` rows). Empty for flat types.
+     */
+    readonly children: readonly Column[] = [],
   ) {
-    if (type.kind === 'utf8' && !offsets) throw new InternalError('a utf8 column needs an offsets buffer');
+    if ((type.kind === 'utf8' || type.kind === 'array' || type.kind === 'map') && !offsets) {
+      throw new InternalError(`a ${type.kind} column needs an offsets buffer`);
+    }
     if (nullCount > 0 && !validity && type.kind !== 'null') {
       throw new InternalError(`a column with ${nullCount} nulls needs a validity buffer`);
     }
@@ -51,6 +60,7 @@ export class Column {
     this.values?.retain();
     this.validity?.retain();
     this.offsets?.retain();
+    for (const c of this.children) c.retain();
     return this;
   }
 
@@ -59,6 +69,7 @@ export class Column {
     this.values?.release();
     this.validity?.release();
     this.offsets?.release();
+    for (const c of this.children) c.release();
   }
 
   /** Whether row i is null. For tests and edges, never a hot path. */
@@ -86,6 +97,17 @@ export function nullColumn(mem: WasmMemory, type: DataType, length: number): Col
   if (type.kind === 'null') return new Column(type, length, null, null, null, length);
   const validity = WasmBuffer.allocate(mem, Math.max(1, length));
   validity.bytes().fill(0);
+  if (type.kind === 'array' || type.kind === 'map' || type.kind === 'struct') {
+    // Nested: every row null; lists are empty (zero offsets), struct fields are null rows.
+    const childTypes = type.kind === 'struct' ? type.fields.map((f) => f.type) : [type.kind === 'array' ? type.element : mapEntryType(type)];
+    const childLength = type.kind === 'struct' ? length : 0;
+    let offsets: WasmBuffer | null = null;
+    if (type.kind !== 'struct') {
+      offsets = WasmBuffer.allocate(mem, (length + 1) * 4);
+      offsets.bytes().fill(0);
+    }
+    return new Column(type, length, null, validity, offsets, length, childTypes.map((t) => nullColumn(mem, t, childLength)));
+  }
   if (type.kind === 'utf8') {
     const offsets = WasmBuffer.allocate(mem, (length + 1) * 4);
     offsets.bytes().fill(0);

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
+import { nestedTypeEquals, nestedTypeToString, parseNestedTypeName } from './nested-type.js';
 
 /**
  * Kindling's logical types (Spark's names in comments). Physical layout inside WebAssembly memory:
@@ -8,11 +9,16 @@ import { InvalidArgumentError } from '../errors.js';
  * | boolean     | 1 byte per row, 0 or 1             | Arrow packs bits; converted at the edge |
  * | int8..int64 | native little-endian               | ByteType, ShortType, IntegerType, LongType |
  * | float32/64  | IEEE 754                           | FloatType, DoubleType                   |
- * | decimal     | int64 unscaled value               | precision <= 18 (Arrow decimal128 at the edge) |
+ * | decimal     | int64 unscaled value               | precision <= 18 (compact; Arrow decimal128 at the edge) |
+ * | decimal     | 16 bytes: int128 unscaled value,   | precision 19..38: Arrow's Decimal128 layout (low |
+ * |             | little-endian two's complement     | u64 word first), so Arrow/Parquet interop is a copy |
  * | utf8        | bytes + int32 offsets (n + 1)      | StringType                              |
  * | date32      | int32 days since 1970-01-01        | DateType                                |
  * | timestamp   | int64 microseconds since epoch UTC | TimestampType                           |
  * | null        | no buffer                          | NullType (a literal NULL)               |
+ * | array       | int32 offsets (n + 1), children[0] | ArrayType; offsets[0] = 0 (Arrow List)  |
+ * | map         | offsets, children[0]: struct<key,value> | MapType (Arrow Map)                |
+ * | struct      | no values; one child per field     | StructType (Arrow Struct)               |
  *
  * Validity is one byte per row (1 = valid, 0 = null), or absent when no row is null.
  */
@@ -28,13 +34,42 @@ export type DataType =
   | { readonly kind: 'decimal'; readonly precision: number; readonly scale: number }
   | { readonly kind: 'utf8' }
   | { readonly kind: 'date32' }
-  | { readonly kind: 'timestamp' };
+  | { readonly kind: 'timestamp' }
+  // Nested types (layout: src/types/nested.ts, Arrow's List / Map / Struct).
+  | { readonly kind: 'array'; readonly element: DataType; readonly containsNull: boolean }
+  | { readonly kind: 'map'; readonly key: DataType; readonly value: DataType; readonly valueContainsNull: boolean }
+  | { readonly kind: 'struct'; readonly fields: readonly StructField[] };
+
+/** A field of a struct type (Spark's StructField). */
+export interface StructField {
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+/** True for array, map and struct (columns with child columns). */
+export function isNestedType(type: DataType): type is Extract<DataType, { kind: 'array' | 'map' | 'struct' }> {
+  return type.kind === 'array' || type.kind === 'map' || type.kind === 'struct';
+}
 
 /** The kind tag of a DataType. */
 export type TypeKind = DataType['kind'];
 
-/** Largest decimal precision Kindling stores (an int64 unscaled value holds 18 digits). */
-export const MAX_DECIMAL_PRECISION = 18;
+/** Largest decimal precision (Spark's DecimalType.MAX_PRECISION). */
+export const MAX_DECIMAL_PRECISION = 38;
+
+/** Largest decimal precision stored compactly as an int64 unscaled value; wider decimals take 16 bytes. */
+export const MAX_COMPACT_DECIMAL_PRECISION = 18;
+
+/** Bytes per value of a decimal of `precision` digits: 8 (int64) up to 18 digits, else 16 (int128). */
+export function decimalByteWidth(precision: number): 8 | 16 {
+  return precision <= MAX_COMPACT_DECIMAL_PRECISION ? 8 : 16;
+}
+
+/** True for a decimal stored as 16-byte int128 values (precision > 18). */
+export function isWideDecimal(type: DataType): boolean {
+  return type.kind === 'decimal' && type.precision > MAX_COMPACT_DECIMAL_PRECISION;
+}
 
 /** Constructors and singletons for every type, in PySpark's spirit (`DataTypes.IntegerType`). */
 export const DataTypes = {
@@ -49,11 +84,11 @@ export const DataTypes = {
   String: { kind: 'utf8' } as DataType,
   Date: { kind: 'date32' } as DataType,
   Timestamp: { kind: 'timestamp' } as DataType,
-  /** decimal(precision, scale), precision 1..18, 0 <= scale <= precision. */
+  /** decimal(precision, scale), precision 1..38, 0 <= scale <= precision. */
   decimal(precision: number, scale: number): DataType {
     if (!Number.isInteger(precision) || precision < 1 || precision > MAX_DECIMAL_PRECISION) {
       throw new InvalidArgumentError(
-        `decimal precision must be between 1 and ${MAX_DECIMAL_PRECISION}, got ${precision} (Kindling stores decimals as 64-bit integers)`,
+        `decimal precision must be between 1 and ${MAX_DECIMAL_PRECISION}, got ${precision}`,
       );
     }
     if (!Number.isInteger(scale) || scale < 0 || scale > precision) {
@@ -77,11 +112,15 @@ export function byteWidth(type: DataType): number {
       return 4;
     case 'int64':
     case 'float64':
-    case 'decimal':
     case 'timestamp':
       return 8;
+    case 'decimal':
+      return decimalByteWidth(type.precision);
     case 'utf8':
     case 'null':
+    case 'array':
+    case 'map':
+    case 'struct':
       return 0;
   }
 }
@@ -105,6 +144,7 @@ export function isFloating(type: DataType): boolean {
 export function typeEquals(a: DataType, b: DataType): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'decimal' && b.kind === 'decimal') return a.precision === b.precision && a.scale === b.scale;
+  if (isNestedType(a)) return nestedTypeEquals(a, b);
   return true;
 }
 
@@ -135,11 +175,16 @@ export function typeToString(type: DataType): string {
       return 'date';
     case 'timestamp':
       return 'timestamp';
+    case 'array':
+    case 'map':
+    case 'struct':
+      return nestedTypeToString(type);
   }
 }
 
 /** Parses Spark's type names (`int`, `bigint`, `decimal(10,2)`, `string`, `date`, ...). */
 export function parseTypeName(name: string): DataType {
+  if (/^\s*(?:array|map|struct)\s*</i.test(name)) return parseNestedTypeName(name, parseTypeName);
   const s = name.trim().toLowerCase();
   const dec = /^(?:decimal|numeric|dec)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/.exec(s);
   if (dec) return DataTypes.decimal(dec[1] ? Number(dec[1]) : 10, dec[2] ? Number(dec[2]) : 0);

@@ -6,13 +6,12 @@
  * findCommonTypeForBinaryComparison), DecimalPrecision and the `resultDecimalType` of
  * Add/Subtract/Multiply/Divide/Remainder, and Sum/Average.
  *
- * Deviation from Spark: Kindling stores decimals as 64-bit unscaled integers, so every decimal
- * precision is capped at 18 (Spark: 38). Where Spark bounds a decimal type at 38 digits, Kindling
- * bounds it at 18 with the same algorithm (DecimalType.adjustPrecisionScale with
- * MINIMUM_ADJUSTED_SCALE = 6, spark.sql.decimalOperations.allowPrecisionLoss = true), and a bigint
- * operand in decimal arithmetic counts as decimal(18,0) (Spark: decimal(20,0)), so bigint values of
- * 10^18 or more become NULL there.
+ * Decimals go up to Spark's 38 digits (precision <= 18 is stored as int64, wider as int128, see
+ * data-type.ts); DecimalType.adjustPrecisionScale with MINIMUM_ADJUSTED_SCALE = 6
+ * (spark.sql.decimalOperations.allowPrecisionLoss = true); a bigint operand in decimal arithmetic
+ * counts as decimal(20,0) like Spark's.
  */
+import { nestedCommonType } from './nested-type.js';
 import { AnalysisError } from '../errors.js';
 import { type DataType, DataTypes, MAX_DECIMAL_PRECISION, isIntegral, isNumeric, typeEquals, typeToString } from './data-type.js';
 
@@ -27,7 +26,7 @@ export type CoercionPurpose = 'comparison' | 'union';
 
 const NUMERIC_ORDER = ['int8', 'int16', 'int32', 'int64', 'float32', 'float64'] as const;
 
-/** The decimal type that holds every value of an integral type (bigint: decimal(18,0), see module doc). */
+/** The decimal type that holds every value of an integral type (Spark's DecimalType.forType: bigint is decimal(20,0)). */
 export function decimalForIntegral(t: DataType): DataType {
   switch (t.kind) {
     case 'int8':
@@ -37,7 +36,7 @@ export function decimalForIntegral(t: DataType): DataType {
     case 'int32':
       return DataTypes.decimal(10, 0);
     case 'int64':
-      return DataTypes.decimal(MAX_DECIMAL_PRECISION, 0);
+      return DataTypes.decimal(20, 0);
     case 'decimal':
       return t;
     default:
@@ -45,7 +44,7 @@ export function decimalForIntegral(t: DataType): DataType {
   }
 }
 
-/** Spark's DecimalType.bounded: clamps precision and scale to the maximum (18 in Kindling). */
+/** Spark's DecimalType.bounded: clamps precision and scale to the maximum 38. */
 export function boundedDecimal(precision: number, scale: number): DataType {
   const s = Math.min(Math.max(scale, 0), MAX_DECIMAL_PRECISION);
   return DataTypes.decimal(Math.max(1, Math.min(precision, MAX_DECIMAL_PRECISION), s), s);
@@ -63,7 +62,7 @@ export function adjustPrecisionScale(precision: number, scale: number): DataType
   return DataTypes.decimal(MAX_DECIMAL_PRECISION, Math.min(adjusted, MAX_DECIMAL_PRECISION));
 }
 
-/** Spark's DecimalPrecision.widerDecimalType: holds every value of both (bounded at 18 digits). */
+/** Spark's DecimalPrecision.widerDecimalType: holds every value of both (bounded at 38 digits). */
 export function widerDecimalType(a: DataType, b: DataType): DataType {
   const x = decimalForIntegral(a) as { precision: number; scale: number };
   const y = decimalForIntegral(b) as { precision: number; scale: number };
@@ -101,6 +100,8 @@ export function commonType(a: DataType, b: DataType, purpose: CoercionPurpose = 
   if (typeEquals(a, b)) return a;
   if (a.kind === 'null') return b;
   if (b.kind === 'null') return a;
+  const nested = nestedCommonType(a, b, (x, y) => commonType(x, y, purpose)); // arrays, maps, structs
+  if (nested) return nested;
   const num = numericWider(a, b);
   if (num) return num;
   const kinds = new Set([a.kind, b.kind]);
@@ -127,7 +128,7 @@ export function commonType(a: DataType, b: DataType, purpose: CoercionPurpose = 
  *   `/` -> double; `div` -> bigint;
  * - float/double: the wider of the two (float op float = float, anything with double = double);
  *   `/` -> double;
- * - decimal(p1,s1) op decimal(p2,s2), then adjustPrecisionScale (capped at 18, see module doc):
+ * - decimal(p1,s1) op decimal(p2,s2), then adjustPrecisionScale (at most 38 digits):
  *   `+ -`: scale max(s1,s2), precision max(p1-s1, p2-s2) + scale + 1;
  *   `*`: decimal(p1+p2+1, s1+s2);
  *   `/`: scale max(6, s1+p2+1), precision p1-s1+s2+scale;
@@ -182,7 +183,7 @@ export function decimalArithmeticType(op: ArithmeticOp, a: DataType, b: DataType
   }
 }
 
-/** Spark's sum result type: integral -> bigint, decimal(p,s) -> decimal(min(18, p+10), s), else double. */
+/** Spark's sum result type: integral -> bigint, decimal(p,s) -> decimal(min(38, p+10), s), else double. */
 export function sumResultType(t: DataType): DataType {
   if (isIntegral(t)) return DataTypes.Long;
   if (t.kind === 'decimal') return boundedDecimal(t.precision + 10, t.scale);
@@ -190,7 +191,7 @@ export function sumResultType(t: DataType): DataType {
   throw new AnalysisError(`sum needs a numeric argument, got ${typeToString(t)}`);
 }
 
-/** Spark's avg result type: decimal(p,s) -> decimal(min(18, p+4), min(18, s+4)), other numeric -> double. */
+/** Spark's avg result type: decimal(p,s) -> DecimalType.bounded(p+4, s+4), other numeric -> double. */
 export function avgResultType(t: DataType): DataType {
   if (t.kind === 'decimal') return boundedDecimal(t.precision + 4, t.scale + 4);
   if (isNumeric(t) || t.kind === 'null' || t.kind === 'utf8') return DataTypes.Double;

@@ -11,17 +11,19 @@
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../errors.js';
 import { runtime } from '../wasm/runtime.js';
-import { type DataType, typeToString } from './data-type.js';
+import { type DataType, isNestedType, typeToString } from './data-type.js';
+import { type NestedValue, nestedColumnFromJs, nestedColumnToJs } from './nested-values.js';
 import { Column } from './column.js';
 import { Batch } from './batch.js';
 import { Schema, field } from './schema.js';
 import { columnFromArrow, columnToArrowData, toArrowType } from './arrow-interop.js';
 
-/** A JavaScript value of a cell. */
-export type CellValue = boolean | number | bigint | string | Date | null;
+/** A JavaScript value of a cell (nested types: arrays, Maps and plain objects, see nested-values.ts). */
+export type CellValue = boolean | number | bigint | string | Date | null | NestedValue;
 
 /** Builds a wasm-resident column from JavaScript values (see the module doc for accepted forms). */
 export function columnFromJs(type: DataType, values: readonly unknown[], name = 'value'): Column {
+  if (isNestedType(type)) return nestedColumnFromJs(type, values, name, columnFromJs);
   const converted = values.map((v, i) => toArrowValue(type, v, name, i));
   const vector =
     type.kind === 'timestamp'
@@ -48,6 +50,7 @@ function timestampVector(micros: readonly (bigint | null)[]): arrow.Vector {
 /** Reads a column's values into JavaScript values. */
 export function columnToJs(column: Column): CellValue[] {
   if (column.type.kind === 'null') return new Array<CellValue>(column.length).fill(null);
+  if (isNestedType(column.type)) return nestedColumnToJs(column, columnToJs) as CellValue[];
   const data = columnToArrowData(column, toArrowType(column.type) as arrow.DataType);
   const vector = new arrow.Vector([data]);
   const out: CellValue[] = new Array(column.length);
@@ -130,7 +133,8 @@ function toArrowValue(type: DataType, v: unknown, name: string, row: number): un
     case 'decimal': {
       if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') throw bad();
       const u = parseDecimal(v, type.scale);
-      return new Uint32Array(BigInt64Array.from([u, u < 0n ? -1n : 0n]).buffer);
+      // 128-bit two's complement words (low, high): exact for every precision up to 38.
+      return new Uint32Array(BigInt64Array.from([BigInt.asIntN(64, u), u >> 64n]).buffer);
     }
     case 'utf8':
       if (typeof v !== 'string') throw bad();
@@ -157,8 +161,8 @@ function fromArrowValue(type: DataType, v: unknown): CellValue {
   switch (type.kind) {
     case 'decimal': {
       const words = v as Uint32Array;
-      const lo = new BigInt64Array(words.buffer, words.byteOffset, 1)[0]!;
-      return formatDecimal(lo, type.scale);
+      const w64 = new BigInt64Array(words.buffer, words.byteOffset, 2);
+      return formatDecimal((w64[1]! << 64n) | BigInt.asUintN(64, w64[0]!), type.scale);
     }
     case 'date32':
       return formatDate(Math.floor(Number(v) / 86_400_000));

@@ -57,10 +57,34 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0');
 }
 
+/**
+ * A value inside an array, map or struct as HiveResult prints it: strings double-quoted, null as
+ * `null`, arrays `[a,b]`, maps `{k:v}`, structs `{"name":v}`.
+ */
+function formatNested(v: unknown, type: DataType): string {
+  if (v === null || v === undefined) return 'null';
+  switch (type.kind) {
+    case 'utf8':
+      return `"${String(v)}"`;
+    case 'array':
+      return `[${(v as unknown[]).map((e) => formatNested(e, type.element)).join(',')}]`;
+    case 'map':
+      return `{${[...(v as Map<unknown, unknown>).entries()].map(([k, x]) => `${formatNested(k, type.key)}:${formatNested(x, type.value)}`).join(',')}}`;
+    case 'struct':
+      return `{${type.fields.map((f) => `"${f.name}":${formatNested((v as Record<string, unknown>)[f.name], f.type)}`).join(',')}}`;
+    default:
+      return formatValue(v as CellValue, type);
+  }
+}
+
 /** One value as Spark's golden files print it. */
 export function formatValue(v: CellValue, type: DataType): string {
   if (v === null || v === undefined) return 'NULL';
   switch (type.kind) {
+    case 'array':
+    case 'map':
+    case 'struct':
+      return formatNested(v, type);
     case 'float32':
       return javaFloatString(Number(v), true);
     case 'float64':

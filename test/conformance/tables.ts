@@ -1,8 +1,8 @@
 /**
  * Tables SQLQueryTestSuite builds before running a file (they are not created by the inputs):
  * `testdata` (key int, value string: 1..100), and `aggtest`, `onek`, `tenk1` loaded from the
- * headerless tab-separated files in test-data/postgresql/. `arraydata` and `mapdata` need array
- * and map types, which Kindling lacks, so they are not registered.
+ * headerless tab-separated files in test-data/postgresql/. `arraydata` and `mapdata` are Spark's
+ * SQLTestData tables of arrays and maps.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -40,6 +40,22 @@ export function registerHarnessTables(spark: SparkSession, sql: string, dataDir:
     const rows = Array.from({ length: 100 }, (_, i) => ({ key: i + 1, value: String(i + 1) }));
     spark.createDataFrame(rows, 'key int, value string').createOrReplaceTempView('testdata');
     made.push('testdata');
+  }
+  // SQLTestData's arrayData and mapData (Spark's SharedSparkSession test tables)
+  if (uses('arraydata')) {
+    const rows = [
+      { arraycol: [1, 2, 3], nestedarraycol: [[1, 2, 3]] },
+      { arraycol: [2, 3, 4], nestedarraycol: [[2, 3, 4]] },
+    ];
+    spark.createDataFrame(rows, 'arraycol array<int>, nestedarraycol array<array<int>>').createOrReplaceTempView('arraydata');
+    made.push('arraydata');
+  }
+  if (uses('mapdata')) {
+    const rows = [5, 4, 3, 2, 1].map((len, i) => ({
+      mapcol: new Map(Array.from({ length: len }, (_, k) => [k + 1, `${'abcde'[k]}${i + 1}`] as [number, string])),
+    }));
+    spark.createDataFrame(rows, 'mapcol map<int,string>').createOrReplaceTempView('mapdata');
+    made.push('mapdata');
   }
   const files: [string, string, string][] = [
     ['aggtest', 'agg.data', 'a int, b float'],
