@@ -3,7 +3,8 @@
  * per-file table and fails only if a file passes fewer statements than test/conformance/baseline.json
  * records (so the pass count can only go up). After an improvement, refresh the baseline and the
  * report docs/conformance.md with `UPDATE_CONFORMANCE_BASELINE=1 npx vitest run test/conformance-spark-sql.test.ts`
- * (a plain test run writes nothing into the repository).
+ * (a plain test run writes nothing into the repository). KINDLING_CONFORMANCE_MASTER (e.g. local[2])
+ * and KINDLING_CONFORMANCE_PARALLELISM run the statements distributed instead of on one thread.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -18,9 +18,10 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pw from 'parquet-wasm';
 import { AnalysisError, InvalidArgumentError, KindlingIOError } from '../errors.js';
-import { typeEquals } from '../types/data-type.js';
+import { typeEquals, typeToString } from '../types/data-type.js';
 import type { Batch } from '../types/batch.js';
 import { Schema } from '../types/schema.js';
+import { containsIntervalType } from '../types/interval.js';
 import { batchToArrow, toArrowSchema } from '../types/arrow-interop.js';
 import { partitionSegment, splitByPartition } from './hive-partitions.js';
 
@@ -93,6 +94,9 @@ export async function writeParquet(
       throw new InvalidArgumentError(`${name} must be a positive integer, got ${v}`);
     }
   }
+  // Spark cannot write intervals to Parquet either (UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE)
+  const iv = schema.fields.find((f) => containsIntervalType(f.type));
+  if (iv) throw new AnalysisError(`The Parquet datasource doesn't support the column '${iv.name}' of the type ${typeToString(iv.type)}: intervals cannot be written to Parquet (cast them to string first)`);
   const partitionBy = options.partitionBy ?? [];
   const partitionIdx = partitionBy.map((c) => schema.indexOf(schema.get(c).name));
   if (new Set(partitionIdx).size !== partitionIdx.length) throw new AnalysisError(`partitionBy lists a column twice: ${partitionBy.join(', ')}`);

@@ -15,7 +15,9 @@ import { Column, nullColumn } from '../types/column.js';
 import { type ArithmeticOp, arithmeticResultType, commonType, decimalForIntegral } from '../types/type-coercion.js';
 import { runtime } from '../wasm/runtime.js';
 import { type Operand, castColumn, isColumn, operandAs, operandLength } from './cast.js';
-import { combineValidity, filledBuffer, finishColumn, kernelFn, mapValues, nullableColumn, physicalSuffix } from './common.js';
+import { combineValidity, filledBuffer, finishColumn, kernelFn, mapValues, nullableColumn, physicalSuffix, shareColumn } from './common.js';
+import { intervalPhysicalType, isIntervalType } from '../types/interval.js';
+import { intervalArithmetic, isIntervalArithmetic } from './interval-arith.js';
 
 export type { ArithmeticOp } from '../types/type-coercion.js';
 
@@ -40,6 +42,7 @@ export function arithmetic(op: ArithmeticOp, a: Operand, b: Operand, resultType?
   if (isNullOperand(a) || isNullOperand(b)) return nullColumn(mem, rt, n);
 
   if (rt.kind === 'decimal') return decimalOp(op, a, b, rt, n);
+  if (isIntervalArithmetic(a, b, rt)) return intervalArithmetic(op, a, b, rt, arithmetic); // ANSI intervals (interval-arith.ts)
   if (op === 'div') {
     // Spark's IntegralDivide: computed in the operands' integral type, result bigint.
     const t = commonType(a.type, b.type);
@@ -137,6 +140,20 @@ export function negate(a: Column): Column {
   const t = a.type;
   if (t.kind === 'null') return nullColumn(runtime().memory, t, a.length);
   if (isWideDecimal(t)) return negateWide(a);
+  if (isIntervalType(t)) {
+    // intervals negate their months / microseconds
+    const p = shareColumn(a, intervalPhysicalType(t));
+    try {
+      const r = negate(p);
+      try {
+        return shareColumn(r, t);
+      } finally {
+        r.release();
+      }
+    } finally {
+      p.release();
+    }
+  }
   const sfx = t.kind === 'decimal' ? 'i64' : suffix(t, 'negate');
   return mapValues(a, t, (dst) => kernelFn('arith', `neg_${sfx}`)(a.valuesPtr, a.length, dst));
 }

@@ -23,6 +23,7 @@ import { runtime } from '../wasm/runtime.js';
 import { kernelFn, mapValues, nullableColumn, physicalSuffix, shareColumn } from './common.js';
 import { formatDateColumn, formatTimestampColumn, parseDateColumn, parseTimestampColumn } from './dates.js';
 import { castWideDecimal, needsWideKernels } from './decimal128.js';
+import { castInterval, isIntervalCast } from './interval-cast.js';
 
 /** A constant operand: a value of a type (the evaluator's Scalar has this shape). */
 export interface ScalarValue {
@@ -108,6 +109,7 @@ export function castColumn(col: Column, to: DataType): Column {
   if (from.kind === 'null') return nullColumn(mem, to, n);
   if (to.kind === 'null') cannotCast(from, to);
   if (needsWideKernels(from, to)) return castWideDecimal(col, to); // decimals of 19..38 digits
+  if (isIntervalCast(from, to)) return castInterval(col, to); // ANSI intervals (interval-cast.ts)
   if (to.kind === 'utf8' && isNestedType(from)) return nestedToString(col, (c) => castColumn(c, to));
   if (isNestedType(from) && isNestedType(to)) return castNested(col, to, castColumn) ?? cannotCast(from, to);
   if (to.kind === 'utf8') return castToString(col);

@@ -265,9 +265,11 @@ function binX(type: DataType, x: number): unknown {
     case 'int16':
     case 'int32':
     case 'date32':
+    case 'interval_ym':
       return Math.trunc(x) | 0; // Scala's toInt / toShort / toByte truncate toward zero
     case 'int64':
     case 'timestamp':
+    case 'interval_dt':
       return BigInt(Math.trunc(x));
     case 'float32':
       return Math.fround(x);
@@ -321,7 +323,9 @@ export class HistogramAccumulator implements Accumulator {
       const { offsets, rows, count } = groupRows(gids.ptr, keep?.ptr ?? 0, n, groups);
       try {
         // Spark adds value.toDouble of the internal value: micros for timestamps, days for dates
-        const raw = type.kind === 'timestamp' || type.kind === 'date32' ? new Column(type.kind === 'timestamp' ? DataTypes.Long : DataTypes.Integer, n, values.values!.retain(), values.validity?.retain() ?? null, null, values.nullCount) : values.retain();
+        // (and months / microseconds for intervals)
+        const asInt = type.kind === 'timestamp' || type.kind === 'date32' || type.kind === 'interval_ym' || type.kind === 'interval_dt';
+        const raw = asInt ? new Column(type.kind === 'timestamp' || type.kind === 'interval_dt' ? DataTypes.Long : DataTypes.Integer, n, values.values!.retain(), values.validity?.retain() ?? null, null, values.nullCount) : values.retain();
         const xs = type.kind === 'null' || count === 0 ? null : castColumn(raw, DataTypes.Double);
         raw.release();
         const x = xs ? mem.f64(xs.valuesPtr, n).slice() : new Float64Array(0);

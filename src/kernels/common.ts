@@ -122,10 +122,12 @@ export function physicalSuffix(t: DataType): string | null {
       return 'i16';
     case 'int32':
     case 'date32':
+    case 'interval_ym':
       return 'i32';
     case 'int64':
     case 'decimal':
     case 'timestamp':
+    case 'interval_dt':
       return 'i64';
     case 'float32':
       return 'f32';

@@ -75,6 +75,7 @@ export function literalColumn(type: DataType, value: CellValue, n: number): Colu
       new Int16Array(buf, values.ptr, n).fill(Number(value));
       break;
     case 'int32':
+    case 'interval_ym':
       new Int32Array(buf, values.ptr, n).fill(Number(value));
       break;
     case 'date32':
@@ -87,6 +88,7 @@ export function literalColumn(type: DataType, value: CellValue, n: number): Colu
       new Float64Array(buf, values.ptr, n).fill(Number(value));
       break;
     case 'int64':
+    case 'interval_dt':
       new BigInt64Array(buf, values.ptr, n).fill(BigInt(value as number | bigint));
       break;
     case 'timestamp':

@@ -41,6 +41,7 @@ export function hashColumnInto(column: Column, outPtr: number, combine: boolean)
       return;
     case 'int32':
     case 'date32':
+    case 'interval_ym':
       k.hash_i32!(v, valid, n, outPtr, c);
       return;
     case 'decimal':
@@ -50,6 +51,7 @@ export function hashColumnInto(column: Column, outPtr: number, combine: boolean)
       return;
     case 'int64':
     case 'timestamp':
+    case 'interval_dt':
       k.hash_i64!(v, valid, n, outPtr, c);
       return;
     case 'float32':

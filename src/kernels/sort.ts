@@ -102,12 +102,14 @@ function encoderFor(k: KernelExports, type: DataType): (...args: number[]) => nu
       return k.encode_i16!;
     case 'int32':
     case 'date32':
+    case 'interval_ym':
       return k.encode_i32!;
     case 'decimal':
       // int128 decimals (precision > 18) encode in the decimal128 module (rows mode: 16 bytes > 8).
       return type.precision > 18 ? runtime().module('decimal128').encode_i128! : k.encode_i64!;
     case 'int64':
     case 'timestamp':
+    case 'interval_dt':
       return k.encode_i64!;
     case 'float32':
       return k.encode_f32!;

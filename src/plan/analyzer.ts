@@ -149,7 +149,7 @@ function coerceNode(e: Expr): Expr {
       if (e.op === 'not') return { ...e, child: requireBoolean(e.child, 'NOT') };
       if (e.op === 'negate') {
         const t = typeOfResolved(e.child).type;
-        if (!isNumeric(t) && t.kind !== 'null') throw new AnalysisError(`type mismatch: cannot negate ${exprName(e.child)} of type ${typeToString(t)}`);
+        if (!isNumeric(t) && t.kind !== 'null' && t.kind !== 'interval_ym' && t.kind !== 'interval_dt') throw new AnalysisError(`type mismatch: cannot negate ${exprName(e.child)} of type ${typeToString(t)}`);
         return t.kind === 'null' ? { ...e, child: castTo(e.child, DataTypes.Integer) } : e;
       }
       return e;

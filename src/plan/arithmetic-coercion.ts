@@ -18,6 +18,7 @@
 import { AnalysisError } from '../errors.js';
 import { type DataType, DataTypes, isFloating, isIntegral, isNumeric, typeToString } from '../types/data-type.js';
 import { commonType, decimalForIntegral } from '../types/type-coercion.js';
+import { intervalArithmeticType, isIntervalType } from '../types/interval.js';
 import { type BinaryExpr, type Expr, exprName } from './expression.js';
 import { typeOfResolved } from './typing.js';
 
@@ -46,6 +47,12 @@ export function coerceArithmeticNode(e: BinaryExpr, castTo: CastTo): Expr {
   }
   if (days(lt) && rt.kind === 'date32' && op === '+') {
     return { kind: 'call', name: 'date_add', args: [r, castTo(l, DataTypes.Integer)] };
+  }
+  // ANSI intervals (types/interval.ts): interval operands of one kind take their common type, a NULL the other side's
+  const iv = intervalArithmeticType(op, lt, rt);
+  if (iv) {
+    const cast = (x: Expr, t: DataType, other: DataType) => (t.kind === 'null' ? castTo(x, other) : isIntervalType(t) && isIntervalType(iv) ? castTo(x, iv) : x);
+    return { ...e, left: cast(l, lt, rt), right: cast(r, rt, lt) };
   }
   // PromoteStrings: a string operand of arithmetic is a double.
   const L0 = lt.kind === 'utf8' ? DataTypes.Double : lt;

@@ -8,6 +8,7 @@
 import { AnalysisError, NotImplementedError } from '../errors.js';
 import { DataTypes } from '../types/data-type.js';
 import { formatDate, parseDate } from '../types/values.js';
+import { intervalLiteralValue } from '../types/interval.js';
 import { type AggregateFn, type Expr, type FrameBoundary, type SortOrder, type WindowFn, TWO_ARGUMENT_AGGREGATES, literal } from '../plan/expression.js';
 import type { FrameBound, IntervalUnit, SqlExpr } from './ast.js';
 
@@ -178,10 +179,14 @@ export function translateExpr(e: SqlExpr, hooks: TranslateHooks = {}): Expr {
       return e.qualifier ? { kind: 'star', qualifier: e.qualifier } : { kind: 'star' };
     case 'literal':
       return literal(e.value, e.type);
-    case 'interval':
-      throw new AnalysisError(`an interval can only be added to or subtracted from a date here (line ${e.pos.line}, column ${e.pos.column})`);
+    case 'interval': {
+      // a typed ANSI interval literal (src/types/interval.ts); date +/- interval and RANGE frames fold it below
+      const iv = intervalLiteralValue(e.parts, `line ${e.pos.line}, column ${e.pos.column}`);
+      return literal(iv.value, iv.type);
+    }
     case 'binary': {
-      if ((e.op === '+' || e.op === '-') && (e.right.kind === 'interval' || (e.op === '+' && e.left.kind === 'interval'))) {
+      const bothIntervals = e.left.kind === 'interval' && e.right.kind === 'interval'; // typed interval arithmetic
+      if ((e.op === '+' || e.op === '-') && !bothIntervals && (e.right.kind === 'interval' || (e.op === '+' && e.left.kind === 'interval'))) {
         const [d, iv] = e.right.kind === 'interval' ? [e.left, e.right] : [e.right, e.left as Extract<SqlExpr, { kind: 'interval' }>];
         return dateInterval(t(d), d, iv, e.op === '-' ? -1 : 1);
       }

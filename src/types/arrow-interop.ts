@@ -18,6 +18,8 @@ import { Batch } from './batch.js';
 import { Schema, field, type Field } from './schema.js';
 import { takeColumnAt } from '../kernels/take.js';
 import { isNestedType } from './data-type.js';
+import { dayTimeIntervalType, yearMonthIntervalType } from './interval.js';
+import { intervalToArrowType } from './interval-columns.js';
 import { nestedFromArrowData, nestedFromArrowType, nestedToArrowData, nestedToArrowType } from './nested-arrow.js';
 import { concatNested } from '../kernels/nested.js';
 
@@ -58,6 +60,12 @@ export function fromArrowType(t: arrow.DataType, columnName: string): DataType {
       return DataTypes.Date;
     case arrow.Type.Timestamp:
       return DataTypes.Timestamp;
+    case arrow.Type.Interval:
+      // Interval(YEAR_MONTH) is Spark's year-month interval; DAY_TIME / MONTH_DAY_NANO have no Spark type
+      if ((t as arrow.Interval).unit === arrow.IntervalUnit.YEAR_MONTH) return yearMonthIntervalType();
+      throw new NotImplementedError(`column '${columnName}': Arrow type ${String(t)} is not supported (only Interval(YEAR_MONTH))`);
+    case arrow.Type.Duration:
+      return dayTimeIntervalType();
     case arrow.Type.Dictionary:
       return fromArrowType((t as arrow.Dictionary).dictionary, columnName);
     case arrow.Type.List:
@@ -98,6 +106,9 @@ export function toArrowType(t: DataType): arrow.DataType {
       return new arrow.DateDay();
     case 'timestamp':
       return new arrow.TimestampMicrosecond();
+    case 'interval_ym':
+    case 'interval_dt':
+      return intervalToArrowType(t);
     case 'array':
     case 'map':
     case 'struct':
@@ -247,8 +258,9 @@ function columnFromArrowData(rt: KernelRuntime, f: Field, data: arrow.Data): Col
           });
         } else mem.u8(values.ptr, n * 4).set(new Uint8Array(src.buffer, src.byteOffset, n * 4));
         break;
+      case arrow.Type.Duration:
       case arrow.Type.Timestamp: {
-        const unit = (data.type as arrow.Timestamp).unit;
+        const unit = (data.type as arrow.Timestamp | arrow.Duration).unit;
         const [mul, div] =
           unit === arrow.TimeUnit.SECOND ? [1_000_000, 1] : unit === arrow.TimeUnit.MILLISECOND ? [1000, 1] : unit === arrow.TimeUnit.NANOSECOND ? [1, 1000] : [1, 1];
         const bytes = new Uint8Array(src.buffer, src.byteOffset, n * 8);
@@ -452,9 +464,11 @@ function typedArrayFor(t: DataType, buf: ArrayBuffer, n: number): ArrayBufferVie
       return new Int16Array(buf, 0, n);
     case 'int32':
     case 'date32':
+    case 'interval_ym':
       return new Int32Array(buf, 0, n);
     case 'int64':
     case 'timestamp':
+    case 'interval_dt':
       return new BigInt64Array(buf, 0, n);
     case 'float32':
       return new Float32Array(buf, 0, n);

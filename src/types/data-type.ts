@@ -35,10 +35,19 @@ export type DataType =
   | { readonly kind: 'utf8' }
   | { readonly kind: 'date32' }
   | { readonly kind: 'timestamp' }
+  // ANSI intervals (src/types/interval.ts): int32 months / int64 microseconds.
+  | { readonly kind: 'interval_ym'; readonly startField: YearMonthField; readonly endField: YearMonthField }
+  | { readonly kind: 'interval_dt'; readonly startField: DayTimeField; readonly endField: DayTimeField }
   // Nested types (layout: src/types/nested.ts, Arrow's List / Map / Struct).
   | { readonly kind: 'array'; readonly element: DataType; readonly containsNull: boolean }
   | { readonly kind: 'map'; readonly key: DataType; readonly value: DataType; readonly valueContainsNull: boolean }
   | { readonly kind: 'struct'; readonly fields: readonly StructField[] };
+
+/** A field of a year-month interval type (Spark's YearMonthIntervalType.YEAR / MONTH). */
+export type YearMonthField = 'year' | 'month';
+
+/** A field of a day-time interval type (Spark's DayTimeIntervalType.DAY / HOUR / MINUTE / SECOND). */
+export type DayTimeField = 'day' | 'hour' | 'minute' | 'second';
 
 /** A field of a struct type (Spark's StructField). */
 export interface StructField {
@@ -109,10 +118,12 @@ export function byteWidth(type: DataType): number {
     case 'int32':
     case 'float32':
     case 'date32':
+    case 'interval_ym':
       return 4;
     case 'int64':
     case 'float64':
     case 'timestamp':
+    case 'interval_dt':
       return 8;
     case 'decimal':
       return decimalByteWidth(type.precision);
@@ -144,6 +155,9 @@ export function isFloating(type: DataType): boolean {
 export function typeEquals(a: DataType, b: DataType): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'decimal' && b.kind === 'decimal') return a.precision === b.precision && a.scale === b.scale;
+  if ((a.kind === 'interval_ym' || a.kind === 'interval_dt') && (b.kind === 'interval_ym' || b.kind === 'interval_dt')) {
+    return a.startField === b.startField && a.endField === b.endField;
+  }
   if (isNestedType(a)) return nestedTypeEquals(a, b);
   return true;
 }
@@ -175,6 +189,10 @@ export function typeToString(type: DataType): string {
       return 'date';
     case 'timestamp':
       return 'timestamp';
+    case 'interval_ym':
+    case 'interval_dt':
+      // Spark's YearMonthIntervalType / DayTimeIntervalType typeName
+      return type.startField === type.endField ? `interval ${type.startField}` : `interval ${type.startField} to ${type.endField}`;
     case 'array':
     case 'map':
     case 'struct':
@@ -186,6 +204,8 @@ export function typeToString(type: DataType): string {
 export function parseTypeName(name: string): DataType {
   if (/^\s*(?:array|map|struct)\s*</i.test(name)) return parseNestedTypeName(name, parseTypeName);
   const s = name.trim().toLowerCase();
+  const iv = /^interval\s+(year|month|day|hour|minute|second)(?:\s+to\s+(year|month|day|hour|minute|second))?$/.exec(s);
+  if (iv) return parseIntervalTypeName(iv[1]!, iv[2] ?? iv[1]!, name);
   const dec = /^(?:decimal|numeric|dec)\s*(?:\(\s*(\d+)\s*(?:,\s*(\d+)\s*)?\))?$/.exec(s);
   if (dec) return DataTypes.decimal(dec[1] ? Number(dec[1]) : 10, dec[2] ? Number(dec[2]) : 0);
   const simple: Record<string, DataType> = {
@@ -221,4 +241,17 @@ export function parseTypeName(name: string): DataType {
   const t = simple[s] ?? (/^(?:var)?char\s*\(\s*\d+\s*\)$/.test(s) ? DataTypes.String : undefined);
   if (!t) throw new InvalidArgumentError(`unknown type name '${name}'; expected one of ${Object.keys(simple).join(', ')}, decimal(p,s)`);
   return t;
+}
+
+/** `interval <from> [to <to>]` as a type: year/month fields give a year-month interval, day..second a day-time one. */
+function parseIntervalTypeName(from: string, to: string, name: string): DataType {
+  const ym = ['year', 'month'];
+  const dt = ['day', 'hour', 'minute', 'second'];
+  if (ym.includes(from) && ym.includes(to) && ym.indexOf(from) <= ym.indexOf(to)) {
+    return { kind: 'interval_ym', startField: from as YearMonthField, endField: to as YearMonthField };
+  }
+  if (dt.includes(from) && dt.includes(to) && dt.indexOf(from) <= dt.indexOf(to)) {
+    return { kind: 'interval_dt', startField: from as DayTimeField, endField: to as DayTimeField };
+  }
+  throw new InvalidArgumentError(`'${name}' is not a valid interval type: expected INTERVAL YEAR [TO MONTH], INTERVAL MONTH, or INTERVAL DAY|HOUR|MINUTE|SECOND [TO HOUR|MINUTE|SECOND]`);
 }

@@ -12,6 +12,7 @@
  * counts as decimal(20,0) like Spark's.
  */
 import { nestedCommonType } from './nested-type.js';
+import { intervalArithmeticType, intervalCommonType } from './interval.js';
 import { AnalysisError } from '../errors.js';
 import { type DataType, DataTypes, MAX_DECIMAL_PRECISION, isIntegral, isNumeric, typeEquals, typeToString } from './data-type.js';
 
@@ -102,6 +103,8 @@ export function commonType(a: DataType, b: DataType, purpose: CoercionPurpose = 
   if (b.kind === 'null') return a;
   const nested = nestedCommonType(a, b, (x, y) => commonType(x, y, purpose)); // arrays, maps, structs
   if (nested) return nested;
+  const iv = intervalCommonType(a, b); // year-month or day-time intervals: the widest fields
+  if (iv) return iv;
   const num = numericWider(a, b);
   if (num) return num;
   const kinds = new Set([a.kind, b.kind]);
@@ -139,6 +142,8 @@ export function arithmeticResultType(op: ArithmeticOp | string, a: DataType, b: 
     throw new AnalysisError(`cannot apply '${op}' to ${typeToString(a)} and ${typeToString(b)}: ${why}`);
   };
   if (!['+', '-', '*', '/', '%', 'div'].includes(op)) fail(`unknown arithmetic operator`);
+  const iv = intervalArithmeticType(op, a, b); // ANSI intervals (interval.ts)
+  if (iv) return iv;
   let l = a.kind === 'utf8' ? DataTypes.Double : a;
   let r = b.kind === 'utf8' ? DataTypes.Double : b;
   if (l.kind === 'null' && r.kind === 'null') l = r = DataTypes.Double;

@@ -6,7 +6,8 @@
  * boolean -> boolean; int8/16/32, float32/64 -> number; int64 -> bigint (exact);
  * decimal -> string with exactly `scale` fractional digits (exact, e.g. "12.50");
  * utf8 -> string; date32 -> string 'YYYY-MM-DD'; timestamp -> JS Date (millisecond precision:
- * use toArrow() for microseconds); null -> null.
+ * use toArrow() for microseconds); interval year to month -> number of months; interval day to
+ * second -> bigint microseconds (src/types/interval.ts); null -> null.
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../errors.js';
@@ -17,6 +18,8 @@ import { Column } from './column.js';
 import { Batch } from './batch.js';
 import { Schema, field } from './schema.js';
 import { columnFromArrow, columnToArrowData, toArrowType } from './arrow-interop.js';
+import { isIntervalType } from './interval.js';
+import { intervalColumnFromJs, intervalColumnToJs, intervalFromArrowValue } from './interval-columns.js';
 
 /** A JavaScript value of a cell (nested types: arrays, Maps and plain objects, see nested-values.ts). */
 export type CellValue = boolean | number | bigint | string | Date | null | NestedValue;
@@ -24,6 +27,7 @@ export type CellValue = boolean | number | bigint | string | Date | null | Neste
 /** Builds a wasm-resident column from JavaScript values (see the module doc for accepted forms). */
 export function columnFromJs(type: DataType, values: readonly unknown[], name = 'value'): Column {
   if (isNestedType(type)) return nestedColumnFromJs(type, values, name, columnFromJs);
+  if (isIntervalType(type)) return intervalColumnFromJs(type, values, name);
   const converted = values.map((v, i) => toArrowValue(type, v, name, i));
   const vector =
     type.kind === 'timestamp'
@@ -50,6 +54,7 @@ function timestampVector(micros: readonly (bigint | null)[]): arrow.Vector {
 /** Reads a column's values into JavaScript values. */
 export function columnToJs(column: Column): CellValue[] {
   if (column.type.kind === 'null') return new Array<CellValue>(column.length).fill(null);
+  if (isIntervalType(column.type)) return intervalColumnToJs(column as Column & { type: typeof column.type });
   if (isNestedType(column.type)) return nestedColumnToJs(column, columnToJs) as CellValue[];
   const data = columnToArrowData(column, toArrowType(column.type) as arrow.DataType);
   const vector = new arrow.Vector([data]);
@@ -151,6 +156,12 @@ function toArrowValue(type: DataType, v: unknown, name: string, row: number): un
         return BigInt(ms) * 1000n;
       }
       throw bad();
+    case 'interval_ym':
+    case 'interval_dt':
+      // Arrow's IntervalYearMonth setter takes [years, months]; durations are bigints
+      if (type.kind === 'interval_ym' && typeof v === 'number') return Int32Array.of(Math.trunc(v / 12), v % 12);
+      if (typeof v === 'bigint' || typeof v === 'number') return type.kind === 'interval_dt' ? BigInt(v) : v;
+      throw bad();
     case 'null':
       return null;
   }
@@ -175,6 +186,9 @@ function fromArrowValue(type: DataType, v: unknown): CellValue {
     }
     case 'int64':
       return v as bigint;
+    case 'interval_ym':
+    case 'interval_dt':
+      return intervalFromArrowValue(type, v);
     default:
       return v as CellValue;
   }

@@ -6,6 +6,7 @@
 import type { DataType } from '../../src/types/data-type.js';
 import { typeToString } from '../../src/types/data-type.js';
 import type { Schema } from '../../src/types/schema.js';
+import { formatInterval } from '../../src/types/interval.js';
 import type { CellValue } from '../../src/types/values.js';
 
 /** `struct<a:int,b:string>` of a schema, as the `-- !query schema` line prints it. */
@@ -85,6 +86,10 @@ export function formatValue(v: CellValue, type: DataType): string {
     case 'map':
     case 'struct':
       return formatNested(v, type);
+    case 'interval_ym':
+    case 'interval_dt':
+      // HiveResult prints intervals in HIVE style: `1-2`, `12 20:04:00.000000000`
+      return formatInterval(v as number | bigint, type, 'hive');
     case 'float32':
       return javaFloatString(Number(v), true);
     case 'float64':

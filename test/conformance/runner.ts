@@ -217,7 +217,9 @@ export async function runGoldenFile(root: string, name: string): Promise<FileRes
     byKey.set(k, [...(byKey.get(k) ?? []), b]);
   }
   const seen = new Map<string, number>();
-  const spark = new SparkSession(new RuntimeConfig(), `conformance-${name}`, 'local');
+  const master = process.env['KINDLING_CONFORMANCE_MASTER'] ?? 'local';
+  const spark = new SparkSession(new RuntimeConfig(), `conformance-${name}`, master);
+  if (process.env['KINDLING_CONFORMANCE_PARALLELISM']) spark.conf.set('spark.default.parallelism', process.env['KINDLING_CONFORMANCE_PARALLELISM']);
   registerHarnessTables(spark, input, path.join(root, 'test-data', 'postgresql'));
   const emulator = new TableEmulator(spark);
   const results: StatementResult[] = [];
