@@ -15,6 +15,8 @@ import { nestedTypeEquals, nestedTypeToString, parseNestedTypeName } from './nes
  * | utf8        | bytes + int32 offsets (n + 1)      | StringType                              |
  * | date32      | int32 days since 1970-01-01        | DateType                                |
  * | timestamp   | int64 microseconds since epoch UTC | TimestampType                           |
+ * | interval_ym | int32 months                       | YearMonthIntervalType (src/types/interval.ts) |
+ * | interval_dt | int64 microseconds                 | DayTimeIntervalType                     |
  * | null        | no buffer                          | NullType (a literal NULL)               |
  * | array       | int32 offsets (n + 1), children[0] | ArrayType; offsets[0] = 0 (Arrow List)  |
  * | map         | offsets, children[0]: struct<key,value> | MapType (Arrow Map)                |
