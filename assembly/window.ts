@@ -996,6 +996,34 @@ export function range_bounds_f64(
 // ---- percentile_cont / percentile_disc over whole partitions -------------------------------------
 
 /**
+ * The `p` percentile of the `c` ascending doubles at base[start ..): percentile_disc (`discrete`)
+ * takes the value at ceil(p * c) - 1, percentile_cont interpolates linearly between the values at
+ * floor and ceil of p * (c - 1) (Spark's Percentile); `desc` reads the run from its end.
+ */
+@inline
+function percentileOfSorted(base: usize, start: i32, c: i32, p: f64, discrete: i32, desc: i32): f64 {
+  if (discrete != 0) {
+    let k = <i32>Math.ceil(p * <f64>c) - 1;
+    if (k < 0) k = 0;
+    if (k > c - 1) k = c - 1;
+    return sortedAt(base, start, c, k, desc);
+  }
+  const pos = p * <f64>(c - 1);
+  const lower = Math.floor(pos);
+  const higher = Math.ceil(pos);
+  const lv = sortedAt(base, start, c, <i32>lower, desc);
+  if (higher == lower) return lv;
+  const hv = sortedAt(base, start, c, <i32>higher, desc);
+  return hv == lv ? lv : (higher - pos) * lv + (pos - lower) * hv;
+}
+
+/** The k-th of the `c` doubles at base[start ..), counted from the end when `desc`. */
+@inline
+function sortedAt(base: usize, start: i32, c: i32, k: i32, desc: i32): f64 {
+  return load<f64>(base + (<usize>(start + (desc != 0 ? c - 1 - k : k)) << 3));
+}
+
+/**
  * Spark's percentile_cont (discrete 0) / percentile_disc (discrete 1) of each partition. `sorted`
  * holds each partition's values sorted ascending with nulls last (f64; `sortedValid` their validity),
  * at the same rows as the partitions ([partStart[i], partEnd[i])). With `desc` the order is reversed
@@ -1014,25 +1042,7 @@ export function percentile_frame(sorted: usize, sortedValid: usize, partStart: u
     while (ps + c < pe && validAt(sortedValid, ps + c)) c++;
     let r: f64 = 0;
     if (c > 0) {
-      if (discrete != 0) {
-        let k = <i32>Math.ceil(p * <f64>c) - 1;
-        if (k < 0) k = 0;
-        if (k > c - 1) k = c - 1;
-        const a = desc != 0 ? c - 1 - k : k;
-        r = load<f64>(sorted + (<usize>(ps + a) << 3));
-      } else {
-        const pos = p * <f64>(c - 1);
-        const lower = Math.floor(pos);
-        const higher = Math.ceil(pos);
-        const li = <i32>lower;
-        const hiI = <i32>higher;
-        const lv = load<f64>(sorted + (<usize>(ps + (desc != 0 ? c - 1 - li : li)) << 3));
-        if (higher == lower) r = lv;
-        else {
-          const hv = load<f64>(sorted + (<usize>(ps + (desc != 0 ? c - 1 - hiI : hiI)) << 3));
-          r = hv == lv ? lv : (higher - pos) * lv + (pos - lower) * hv;
-        }
-      }
+      r = percentileOfSorted(sorted, ps, c, p, discrete, desc);
     }
     for (let j = ps; j < pe; j++) {
       store<f64>(out + (<usize>j << 3), r);
@@ -1159,25 +1169,7 @@ export function group_percentile(gids: usize, vals: usize, m: i32, start: i32, c
     while (e < m && load<i32>(gids + (<usize>e << 2)) == g) e++;
     if (g >= start && g < start + count) {
       const c = e - i;
-      let r: f64;
-      if (discrete != 0) {
-        let k = <i32>Math.ceil(p * <f64>c) - 1;
-        if (k < 0) k = 0;
-        if (k > c - 1) k = c - 1;
-        r = load<f64>(vals + (<usize>(i + (desc != 0 ? c - 1 - k : k)) << 3));
-      } else {
-        const pos = p * <f64>(c - 1);
-        const lower = Math.floor(pos);
-        const higher = Math.ceil(pos);
-        const li = <i32>lower;
-        const hiI = <i32>higher;
-        const lv = load<f64>(vals + (<usize>(i + (desc != 0 ? c - 1 - li : li)) << 3));
-        if (higher == lower) r = lv;
-        else {
-          const hv = load<f64>(vals + (<usize>(i + (desc != 0 ? c - 1 - hiI : hiI)) << 3));
-          r = hv == lv ? lv : (higher - pos) * lv + (pos - lower) * hv;
-        }
-      }
+      const r = percentileOfSorted(vals, i, c, p, discrete, desc);
       store<f64>(out + (<usize>(g - start) << 3), r);
       store<u8>(outValid + <usize>(g - start), 1);
       nulls--;
